@@ -1,0 +1,251 @@
+"""Question + passages -> an Answer quoted from the papers with citations, or an abstention.
+
+No language model: the answer is made of sentences copied from the retrieved passages,
+so it can never state what the papers do not say. Each sentence is scored on how much of
+the question it covers (rare words count most) and how close it is in meaning; when no
+sentence covers the question well enough, the answer says the papers do not answer it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, replace
+from typing import Callable, Sequence
+
+from .schema import Answer, AnswerSentence, Citation, Passage
+from .text import split_sentences, terms
+
+NOT_IN_PAPERS = "The papers do not answer this question."
+
+_QUANTITY = re.compile(
+    r"\b(how many|how much|number|percentage|per ?cent|proportion|rate|figure|total|"
+    r"target|cost|budget|funding|when|date|year)\b", re.IGNORECASE)
+_ASKS_DECISION = re.compile(r"\b(resolv\w*|decid\w*|decision\w*|agree\w*|recommend\w*|"
+                            r"outcome)\b", re.IGNORECASE)
+_DECISION = re.compile(r"^(RESOLVED|That the Committee|The Committee (is asked|agreed))")
+_BULLET = re.compile(r"^\s*(?:[-•*]\s*)+")
+_FIGURE = re.compile(r"(?<![\w.])(?:£|\d)[\d,.]*\d*%?(?!\.\d)")  # 38, 4.82%, £170,000
+_LIST_MARKER = re.compile(r"^\s*(?:\(?[a-z]{1,2}\)|\(?\d{1,2}\)|\d+(?:\.\d+)+)\s+")
+_ITEM = re.compile(r"^\s*(?:[-•*]\s|\(?[a-z]{1,2}\)\s|\(?\d{1,2}\)\s|\d+(?:\.\d+)+\s)")
+
+EmbedTexts = Callable[[Sequence[str]], list[list[float]]]
+
+
+@dataclass(frozen=True)
+class AnswerPolicy:
+    """The thresholds that decide what is said; set from `committee-qa eval` figures."""
+
+    min_score: float = 0.2  # below this for the best sentence, abstain
+    min_similarity: float = 0.25  # below this for the best passage's meaning, abstain
+    min_coverage: float = 0.18  # share of the question's weighted words the best sentence has
+    keep_ratio: float = 0.8  # further sentences must score this share of the best
+    max_sentences: int = 3
+    max_citations: int = 3
+    require_specifics: bool = True  # years, names and figures asked about must be there
+    shortlist: int = 8  # sentences whose meaning is compared with the question
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    passage: int
+    text: str
+    coverage: float
+    similarity: float
+    score: float
+
+
+class Answerer:
+    """Chooses the sentences of the passages that answer a question."""
+
+    def __init__(self, idf: Callable[[str], float], embed: EmbedTexts | None = None,
+                 policy: AnswerPolicy = AnswerPolicy()) -> None:
+        self.idf, self.embed, self.policy = idf, embed, policy
+
+    def answer(self, question: str, passages: Sequence[Passage],
+               context: str = "") -> Answer:
+        """Answer `question` from `passages`; `context` is the conversation so far."""
+        if not passages:
+            return _abstain(question, "There are no papers in the index that match this question.")
+        weights = self._weights(question, context)
+        if not weights:
+            return _abstain(question, NOT_IN_PAPERS)
+        candidates = self._candidates(question, passages, weights)
+        best_similarity = max((p.dense_similarity or 0.0) for p in passages)
+        best = candidates[0] if candidates else None
+        if best is not None and self.policy.require_specifics:
+            missing = missing_specifics(question, passages[best.passage], passages)
+            if missing:
+                return _abstain(question, f"{NOT_IN_PAPERS} The closest passages do not "
+                                          f"mention {', '.join(missing)}.")
+        if best is None or best.score < self.policy.min_score or (
+            best.coverage < self.policy.min_coverage
+        ) or (best_similarity < self.policy.min_similarity and best.coverage < 0.75):
+            return _abstain(question, NOT_IN_PAPERS)
+        return self._compose(question, passages, candidates)
+
+    def _weights(self, question: str, context: str) -> dict[str, float]:
+        weights = {t: self.idf(t) for t in terms(question)}
+        for t in terms(context):
+            weights.setdefault(t, 0.5 * self.idf(t))
+        return {t: w for t, w in weights.items() if w > 0}
+
+    def _candidates(self, question: str, passages: Sequence[Passage],
+                    weights: dict[str, float]) -> list[_Candidate]:
+        total = sum(weights.values())
+        wants_figure = bool(_QUANTITY.search(question))
+        wants_decision = bool(_ASKS_DECISION.search(question))
+        found: list[_Candidate] = []
+        for n, passage in enumerate(passages):
+            heading_terms = set(terms(passage.chunk.heading))
+            for sentence in _units(passage.chunk.text):
+                words = set(terms(sentence))
+                if len(words) < 3 or _is_heading(sentence):
+                    continue
+                # The heading a passage sits under counts for half: it says what the
+                # sentence is about ("RESOLVED to thank..." under "15 EDUCATION TRUST").
+                covered = sum(w for t, w in weights.items() if t in words)
+                covered += 0.5 * sum(
+                    w for t, w in weights.items() if t in heading_terms and t not in words
+                )
+                coverage = covered / total
+                score = 0.6 * coverage - 0.02 * n
+                if wants_figure and _FIGURE.search(_LIST_MARKER.sub("", sentence)):
+                    score += 0.05
+                if wants_decision and _DECISION.match(_LIST_MARKER.sub("", sentence)):
+                    score += 0.15
+                found.append(_Candidate(n, sentence, coverage, 0.0, score))
+        # Meaning is weighed for the most promising sentences only: it costs a model call.
+        found.sort(key=lambda c: -c.score)
+        shortlist = found[: self.policy.shortlist]
+        # The opening of a sentence carries its meaning; long ones would cost the most.
+        similarities = self._similarities(question, [c.text[:240] for c in shortlist])
+        rescored = [
+            replace(c, similarity=s, score=c.score + 0.4 * max(s, 0.0))
+            for c, s in zip(shortlist, similarities)
+        ]
+        rescored.sort(key=lambda c: -c.score)
+        return rescored
+
+    def _similarities(self, question: str, sentences: list[str]) -> list[float]:
+        if self.embed is None:
+            return [0.0] * len(sentences)
+        vectors = self.embed([question, *sentences])
+        q = vectors[0]
+        return [sum(a * b for a, b in zip(q, v)) for v in vectors[1:]]
+
+    def _compose(self, question: str, passages: Sequence[Passage],
+                 candidates: list[_Candidate]) -> Answer:
+        best = candidates[0].score
+        chosen = [candidates[0]]
+        for candidate in candidates[1:]:
+            if len(chosen) == self.policy.max_sentences:
+                break
+            cited = {c.passage for c in chosen}
+            if candidate.score < self.policy.keep_ratio * best:
+                break
+            if candidate.passage not in cited and len(cited) == self.policy.max_citations:
+                continue
+            if any(candidate.text in c.text or c.text in candidate.text for c in chosen):
+                continue
+            chosen.append(candidate)
+        numbers: dict[int, int] = {}
+        for c in chosen:
+            numbers.setdefault(c.passage, len(numbers) + 1)
+        citations = tuple(
+            _citation(n, passages[p]) for p, n in sorted(numbers.items(), key=lambda kv: kv[1])
+        )
+        sentences = tuple(AnswerSentence(c.text, numbers[c.passage]) for c in chosen)
+        return Answer(question, sentences, citations, abstained=False)
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d(?:/\d\d)?\b")
+_NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]+(?:['’]s)?|[A-Z]{2,})\b")
+_GENERIC_NAMES = frozenset(
+    "Council Councils Committee Committees Councillor Councillors Chair City County Report "
+    "Reports Minutes Meeting Director Officer Scrutiny Children Young People Trust Academy "
+    "Education Services Service Department I What When Where Who Why How Which January "
+    "February March April May June July August September October November December".split())
+
+
+def missing_specifics(question: str, passage: Passage, found: Sequence[Passage]) -> list[str]:
+    """Years and names in the question that the passage and its paper's other found passages
+    never mention: a figure for 2015/16 is no answer to a question about 2019."""
+    chunk = passage.chunk
+    context = [p.chunk.text for p in found if p.chunk.doc_id == chunk.doc_id]
+    haystack = " ".join([*context, chunk.heading, chunk.title, chunk.source]).lower()
+    haystack = haystack.replace("-", " ").replace("’", "'")
+    wanted = _YEAR.findall(question) + [
+        n for n in _NAME.findall(question.strip()) if n.rstrip("'s’") not in _GENERIC_NAMES]
+    missing = []
+    for word in wanted:
+        base = word.lower().replace("’", "'").removesuffix("'s")
+        if base not in haystack:
+            missing.append(word.removesuffix("'s").removesuffix("’s"))
+    return missing
+
+
+def idf_from(document_frequency: dict[str, int], documents: int) -> Callable[[str], float]:
+    """BM25's inverse document frequency; a word the papers never use weighs as the rarest."""
+    def idf(term: str) -> float:
+        df = document_frequency.get(term, 0)
+        return math.log(1 + (documents - df + 0.5) / (df + 0.5))
+    return idf
+
+
+def _citation(n: int, passage: Passage) -> Citation:
+    chunk = passage.chunk
+    return Citation(n=n, source=chunk.source, title=chunk.title, page=chunk.page,
+                    heading=chunk.heading, text=chunk.text.strip(), score=round(passage.score, 4),
+                    start=chunk.start, end=chunk.end)
+
+
+def quotable(text: str) -> str:
+    """A passage as answers quote it: one line, without bullets or bold marks.
+
+    Every sentence of an answer is a substring of quotable(cited passage): the trust rule.
+    """
+    lines = (_BULLET.sub("", line) for line in text.split("\n"))
+    return " ".join(" ".join(lines).replace("**", "").split())
+
+
+def _units(text: str) -> list[str]:
+    """The sentences of a passage. A short line ending in ':' keeps the list it opens, and a
+    run of short lines (a name over a job title, an attendance list) stays together."""
+    spans = split_sentences(text)
+    units: list[str] = []
+    i = 0
+    while i < len(spans):
+        start, end = spans[i]
+        i += 1
+        if text[start:end].rstrip("*").endswith(":") and end - start <= 80:
+            first = i
+            while i < len(spans) and i - first < 8 and _is_item(text, spans[i][0]):
+                i += 1
+            end = spans[i - 1][1] if i > first else end
+        elif _is_short_line(text[start:end]):
+            while i < len(spans) and i < len(spans) and _is_short_line(
+                    text[spans[i][0]:spans[i][1]]) and spans[i][1] - start <= 240:
+                end = spans[i][1]
+                i += 1
+        units.append(quotable(text[start:end]).rstrip(";, "))
+    return units
+
+
+def _is_short_line(sentence: str) -> bool:
+    return len(sentence) <= 70 and "\n" not in sentence.strip() and not sentence.rstrip(
+        "*").endswith((".", ";", ":", "?"))
+
+
+def _is_item(text: str, start: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    return start - line_start <= 8 and bool(_ITEM.match(text[line_start:]))
+
+
+def _is_heading(sentence: str) -> bool:
+    letters = [c for c in sentence if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def _abstain(question: str, reason: str) -> Answer:
+    return Answer(question, (), (), abstained=True, reason=reason)

@@ -1,0 +1,195 @@
+"""Paper -> chunks: paragraphs stay with their headings, no sentence is cut in half."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .schema import Chunk, Paper
+from .text import split_sentences
+
+TARGET_CHARS = 800  # about 180 word pieces: the model reads up to 256
+MAX_CHARS = 1100
+MIN_CHARS = 250  # a shorter chunk takes the next piece even past the target
+
+_MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
+_BOLD_LINE = re.compile(r"^\*\*(.+?)\*\*:?$")
+_LIST_ITEM = re.compile(r"^\s*(?:[-•*]\s|\(?[0-9a-z]{1,3}\)\s|\d+(?:\.\d+)+\s)")
+_NUMBERED_HEADING = re.compile(r"^\d{1,3}\.?\s+\S")
+_TERMINAL = (".", ";", ",", "?", "!")
+_DECISION_LINE = re.compile(r"^(RESOLVED|AGREED|That )")
+
+
+@dataclass(frozen=True)
+class _Block:
+    start: int
+    end: int
+    heading_level: int = 0  # 0 for body text
+
+
+def chunk_paper(paper: Paper, doc_id: str) -> list[Chunk]:
+    """Cut a paper into passages that each carry their heading path, page and span."""
+    chunker = _Chunker(paper, doc_id)
+    for block in _blocks(paper.text):
+        chunker.add(block)
+    return chunker.finish()
+
+
+class _Chunker:
+    """Packs body blocks into chunks, flushing at every heading."""
+
+    def __init__(self, paper: Paper, doc_id: str) -> None:
+        self.paper, self.doc_id = paper, doc_id
+        self.chunks: list[Chunk] = []
+        self.headings: list[tuple[int, str]] = []
+        self.heading_start: int | None = None  # headings not yet followed by body text
+        self.last_was_heading = False
+        self.start = self.end = -1
+
+    def add(self, block: _Block) -> None:
+        if block.heading_level:
+            self._flush()
+            self._push_heading(block)
+            return
+        self.last_was_heading = False
+        for start, end in _pieces(self.paper.text, block):
+            if self.start >= 0 and (
+                _full(self.end - self.start, end - self.start)
+                or self.paper.page_at(start) != self.paper.page_at(self.start)
+            ):
+                self._flush()
+            if self.start < 0:
+                self.start = self.heading_start if self.heading_start is not None else start
+                self.heading_start = None
+            self.end = end
+
+    def finish(self) -> list[Chunk]:
+        self._flush()
+        if not self.chunks and self.heading_start is not None:  # a paper of headings only
+            self.start, self.end = self.heading_start, len(self.paper.text.rstrip())
+            self._flush()
+        return self.chunks
+
+    def _push_heading(self, block: _Block) -> None:
+        text = " ".join(self.paper.text[block.start : block.end].split())
+        text = _MARKDOWN_HEADING.sub(r"\2", text)
+        text = _BOLD_LINE.sub(r"\1", text).strip("*# ")
+        if self.heading_start is None:
+            self.heading_start = block.start
+        level = block.heading_level
+        if self.last_was_heading and self.headings and self.headings[-1][0] == level == 1:
+            # A run of capitalised lines ("COMMITTEE", "19 SEPTEMBER 2017", "REPORT OF ...")
+            # is one heading set over several lines.
+            text = f"{self.headings[-1][1]} — {text}"[:240]
+        while self.headings and self.headings[-1][0] >= level:
+            self.headings.pop()
+        self.headings.append((level, text))
+        self.last_was_heading = True
+
+    def _flush(self) -> None:
+        if self.start < 0:
+            return
+        text = self.paper.text[self.start : self.end]
+        self.chunks.append(
+            Chunk(
+                doc_id=self.doc_id,
+                index=len(self.chunks),
+                text=text,
+                source=self.paper.source,
+                title=self.paper.title,
+                heading=" > ".join(h for _, h in self.headings),
+                page=self.paper.page_at(self.start),
+                start=self.start,
+                end=self.end,
+            )
+        )
+        self.start = self.end = -1
+
+
+def _pieces(text: str, block: _Block) -> list[tuple[int, int]]:
+    """A block, or for a long block runs of whole sentences of about TARGET_CHARS."""
+    if block.end - block.start <= MAX_CHARS:
+        return [(block.start, block.end)]
+    pieces: list[tuple[int, int]] = []
+    start = end = -1
+    for s, e in split_sentences(text[block.start : block.end]):
+        s, e = s + block.start, e + block.start
+        if start >= 0 and _full(end - start, e - start):
+            pieces.append((start, end))
+            start = -1
+        if start < 0:
+            start = s
+        end = e
+    if start >= 0:
+        pieces.append((start, end))
+    return pieces
+
+
+def _full(size: int, size_with_next: int) -> bool:
+    """Whether a chunk of `size` characters should close rather than take the next piece."""
+    return size_with_next > MAX_CHARS or (size_with_next > TARGET_CHARS and size >= MIN_CHARS)
+
+
+def _blocks(text: str) -> list[_Block]:
+    """Paragraphs, list items and headings, as spans of the text."""
+    blocks: list[_Block] = []
+    lines = _line_spans(text)
+    current: list[tuple[int, int]] = []
+
+    def close() -> None:
+        if current:
+            blocks.append(_Block(current[0][0], current[-1][1]))
+            current.clear()
+
+    for i, (start, end) in enumerate(lines):
+        line = text[start:end].strip()
+        if not line:
+            close()
+            continue
+        alone = not current and (i + 1 == len(lines) or not text[slice(*lines[i + 1])].strip())
+        level = _heading_level(line, alone)
+        if level:
+            close()
+            blocks.append(_Block(start, end, level))
+        elif _LIST_ITEM.match(text[start:end]):
+            close()
+            current.append((start, end))
+        else:
+            current.append((start, end))
+    close()
+    return blocks
+
+
+def _heading_level(line: str, alone: bool) -> int:
+    """1 for a main heading, 2 for a sub-heading, 0 for body text."""
+    match = _MARKDOWN_HEADING.match(line)
+    if match:
+        return len(match.group(1))
+    if len(line) > 120 or line.endswith(_TERMINAL) or line.startswith(("-", "•", "|")):
+        return 0
+    if _BOLD_LINE.match(line):
+        return 2
+    letters = [c for c in line if c.isalpha()]
+    if len(letters) >= 4 and all(c.isupper() for c in letters) and len(line.split()) <= 16:
+        return 1
+    if alone and not _DECISION_LINE.match(line) and _title_like(line):
+        return 2
+    return 0
+
+
+def _title_like(line: str) -> bool:
+    """Short, or mostly capitalised words: 'Commitment 2 – Children are kept safe (Recruitment)'."""
+    words = line.split()
+    if not (line[0].isupper() or _NUMBERED_HEADING.match(line)) or len(words) > 12:
+        return False
+    long_words = [w.strip("()") for w in words if len(w.strip("()")) > 3]
+    capitals = sum(1 for w in long_words if w[:1].isupper())
+    return len(words) <= 6 or capitals * 2 >= len(long_words)
+
+
+def _line_spans(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for line in text.split("\n"):
+        spans.append((start, start + len(line)))
+        start += len(line) + 1
+    return spans

@@ -1,0 +1,134 @@
+"""The committee-qa command: ingest, ask, serve. A thin shell over the library."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, Iterator, TextIO
+
+import click
+
+from .config import Settings
+from .errors import CommitteeQAError
+from .ingestion import find_papers
+from .render import answer_dict, answer_text, ingest_summary
+from .wiring import Assistant, build_assistant
+
+_INDEX = click.option("--index", type=click.Path(file_okay=False, path_type=Path),
+                      help="Index folder [default: index, or COMMITTEE_QA_INDEX].")
+_MODEL = click.option("--model", help="Local sentence-transformers model folder "
+                                      "[default: the packaged all-MiniLM-L6-v2].")
+
+
+@click.group()
+@click.version_option(package_name="committee-qa")
+def main() -> None:
+    """Ask questions of committee papers; every answer cites the passages it comes from."""
+
+
+def _assistant(**overrides: Any) -> Assistant:
+    try:
+        return build_assistant(Settings.load(**overrides))
+    except CommitteeQAError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@main.command("ingest")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--prune", is_flag=True, help="Remove papers no longer among PATHS from the index.")
+@_INDEX
+@_MODEL
+def ingest_command(paths: tuple[Path, ...], prune: bool, index: Path | None,
+                   model: str | None) -> None:
+    """Add or update the papers at PATHS (files or folders; default: the inbox, ingest/)."""
+    assistant = _assistant(index=index, model=model)
+    targets = list(paths) or [assistant.settings.inbox]
+    files, _missing = find_papers(targets)
+    with click.progressbar(length=len(files), label="Ingesting", file=sys.stderr,
+                           item_show_func=lambda name: name) as bar:
+        report = assistant.ingest(targets, prune=prune,
+                                  progress=lambda name: bar.update(1, name))
+    for failure in report.failed:
+        click.echo(f"error: {failure.source}: {failure.reason}", err=True)
+    click.echo(ingest_summary(report))
+    if report.failed:
+        sys.exit(1)
+
+
+@main.command("ask")
+@click.argument("question", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as one JSON object.")
+@click.option("--jsonl", type=click.File("r"),
+              help="Answer every line of FILE (JSON with a `question`); '-' reads stdin.")
+@_INDEX
+@_MODEL
+def ask_command(question: str | None, as_json: bool, jsonl: TextIO | None,
+                index: Path | None, model: str | None) -> None:
+    """Answer QUESTION from the papers, citing the passages it comes from."""
+    if (question is None) == (jsonl is None):
+        raise click.UsageError("give either a QUESTION or --jsonl FILE")
+    assistant = _assistant(index=index, model=model)
+    if assistant.retriever.is_empty:
+        click.echo("warning: the index holds no papers; run `committee-qa ingest` first",
+                   err=True)
+    if jsonl is not None:
+        failures = 0
+        for line_no, row, error in _rows(jsonl):
+            if error:
+                failures += 1
+                click.echo(f"error: {jsonl.name}:{line_no}: {error}", err=True)
+                continue
+            answer = assistant.ask(row["question"], row.get("history") or ())
+            click.echo(json.dumps({**row, **answer_dict(answer)}, ensure_ascii=False))
+        sys.exit(1 if failures else 0)
+    assert question is not None
+    answer = assistant.ask(question)
+    if as_json:
+        click.echo(json.dumps({"question": question, **answer_dict(answer)},
+                              ensure_ascii=False, indent=2))
+    else:
+        click.echo(answer_text(answer))
+
+
+def _rows(lines: TextIO) -> Iterator[tuple[int, dict[str, Any], str]]:
+    """(line number, object, error) for each non-blank line; error is '' when it is usable."""
+    for line_no, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield line_no, {}, f"not valid JSON ({error.msg}); skipped"
+            continue
+        if not isinstance(row, dict) or not isinstance(row.get("question"), str):
+            yield line_no, {}, 'needs a "question" field holding text; skipped'
+            continue
+        history = row.get("history")
+        if history is not None and not (
+            isinstance(history, list) and all(isinstance(h, str) for h in history)
+        ):
+            yield line_no, {}, '"history" must be a list of earlier questions; skipped'
+            continue
+        yield line_no, row, ""
+
+
+@main.command("serve")
+@click.option("--host", help="Address to bind [default: 127.0.0.1].")
+@click.option("--port", type=int, help="Port [default: 7860].")
+@click.option("--ingest/--no-ingest", "ingest_first", default=False,
+              help="Ingest the inbox (ingest/) before serving.")
+@_INDEX
+@_MODEL
+def serve_command(host: str | None, port: int | None, ingest_first: bool,
+                  index: Path | None, model: str | None) -> None:
+    """Start the chat app in the browser (bound to 127.0.0.1 unless --host says otherwise)."""
+    from .ui import launch
+
+    assistant = _assistant(index=index, model=model, host=host, port=port)
+    if ingest_first:
+        report = assistant.ingest([assistant.settings.inbox])
+        for failure in report.failed:
+            click.echo(f"error: {failure.source}: {failure.reason}", err=True)
+        click.echo(ingest_summary(report), err=True)
+    launch(assistant)

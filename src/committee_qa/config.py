@@ -1,0 +1,64 @@
+"""The settings object: defaults < COMMITTEE_QA_* environment variables < explicit arguments."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+from .errors import SettingsError
+
+ENV_PREFIX = "COMMITTEE_QA_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of committee-qa, with its default.
+
+    Each field can be set by an environment variable named COMMITTEE_QA_<FIELD>
+    (e.g. COMMITTEE_QA_INDEX=/srv/qa/index), and by the matching CLI option.
+    """
+
+    index: Path = Path("index")
+    """Folder of the persisted index (Chroma plus what the product keeps beside it)."""
+    inbox: Path = Path("ingest")
+    """Folder of papers that `python app.py` ingests before it starts."""
+    model: str = ""
+    """Local path of a sentence-transformers model; empty means the packaged all-MiniLM-L6-v2."""
+    collection: str = "committee_papers"
+    """Name of the Chroma collection holding the chunks."""
+    top_k: int = 6
+    """How many passages retrieval hands to the answerer."""
+    host: str = "127.0.0.1"
+    """Address the chat app binds to."""
+    port: int = 7860
+    """Port the chat app listens on."""
+    batch_size: int = 32
+    """Chunks embedded per batch when ingesting."""
+
+    @classmethod
+    def load(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
+        """Defaults, then COMMITTEE_QA_* variables, then the non-None `overrides`."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = environ.get(ENV_PREFIX + f.name.upper())
+            if raw is not None and raw != "":
+                values[f.name] = _coerce(f.name, f.type, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        settings = replace(cls(), **values)
+        return replace(settings, index=Path(settings.index), inbox=Path(settings.inbox))
+
+
+def _coerce(name: str, kind: Any, raw: str) -> Any:
+    if kind in (int, "int"):
+        try:
+            return int(raw)
+        except ValueError:
+            raise SettingsError(
+                f"{ENV_PREFIX}{name.upper()}={raw!r} is not a whole number"
+            ) from None
+    if kind in (Path, "Path"):
+        return Path(raw)
+    return raw

@@ -1,0 +1,31 @@
+"""Follow-up questions: 'and what was the target?' is read with the question before it."""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from .text import terms
+
+_FOLLOW_UP_START = re.compile(
+    r"^\s*(and|but|also|so|then|what about|how about|what of|same for|and what|and how|"
+    r"and who|and when|why was that|why)\b", re.IGNORECASE)
+_REFERS_BACK = re.compile(r"\b(it|its|they|them|their|that|this|those|these|he|she|his|her)\b",
+                          re.IGNORECASE)
+
+
+def is_follow_up(question: str) -> bool:
+    """Whether a question leans on the conversation before it to make sense."""
+    words = terms(question)
+    if _FOLLOW_UP_START.match(question):
+        return True
+    return len(words) <= 1 or (len(words) <= 3 and bool(_REFERS_BACK.search(question)))
+
+
+def standalone(question: str, history: Sequence[str]) -> tuple[str, str]:
+    """The text to search with, and the earlier question it leans on ('' when none)."""
+    earlier = [h for h in history if h and h.strip()]
+    if not earlier or not is_follow_up(question):
+        return question, ""
+    context = earlier[-1]
+    return f"{context} {question}", context

@@ -1,0 +1,169 @@
+"""Gold questions -> per-question outcomes -> metrics. Pure functions, no I/O but reading the gold file."""
+
+from __future__ import annotations
+
+import json
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from .errors import CommitteeQAError
+from .schema import Answer, Chunk
+
+KINDS = ("fact", "who", "resolution", "summary", "followup", "unanswerable")
+ABSTAINING_KIND = "unanswerable"
+
+
+@dataclass(frozen=True)
+class GoldQuestion:
+    """One question of a gold set, in the public format of evals/README.md."""
+
+    id: str
+    question: str
+    kind: str
+    answer: str = ""
+    must_contain: tuple[str, ...] = ()
+    doc: str = ""
+    history: tuple[str, ...] = ()
+    item: str = ""
+    meeting_date: str = ""
+
+    @property
+    def answerable(self) -> bool:
+        return self.kind != ABSTAINING_KIND
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How the assistant did on one gold question."""
+
+    gold: GoldQuestion
+    answer: Answer
+    retrieved: tuple[Chunk, ...]  # the ranked passages retrieval found, best first
+    seconds: float
+    first_hit: int | None = None  # 1-based rank of the first relevant passage
+    correct: bool = False
+    citation_precision: float | None = None
+    first_citation_right: bool | None = None
+
+
+@dataclass
+class Metrics:
+    """The figures of one system on one gold set."""
+
+    questions: int = 0
+    hit_at_1: float = 0.0
+    hit_at_5: float = 0.0
+    mrr: float = 0.0
+    answer_accuracy: float = 0.0
+    citation_precision: float = 0.0
+    first_citation_right: float = 0.0
+    abstention_rate: float = 0.0  # share of unanswerable questions declined
+    false_abstention_rate: float = 0.0  # share of answerable questions declined
+    latency_p50_ms: float = 0.0
+    latency_p95_ms: float = 0.0
+    by_kind: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+def load_gold(path: Path) -> list[GoldQuestion]:
+    """Read a gold set (JSON lines); a bad line raises an error naming the file and line."""
+    questions = []
+    for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            gold = GoldQuestion(
+                id=str(row["id"]), question=str(row["question"]), kind=str(row["kind"]),
+                answer=str(row.get("answer", "")),
+                must_contain=tuple(row.get("must_contain") or ()), doc=str(row.get("doc", "")),
+                history=tuple(row.get("history") or ()), item=str(row.get("item", "")),
+                meeting_date=str(row.get("meeting_date", "")),
+            )
+        except (json.JSONDecodeError, KeyError, TypeError) as error:
+            raise CommitteeQAError(f"{path}:{line_no}: not a gold question ({error}); each "
+                                   "line needs id, question and kind (see evals/README.md)")
+        if gold.kind not in KINDS:
+            raise CommitteeQAError(f"{path}:{line_no}: kind {gold.kind!r} is not one of "
+                                   f"{', '.join(KINDS)}")
+        questions.append(gold)
+    return questions
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.replace("**", "").replace("’", "'").split()).lower()
+
+
+def is_relevant(chunk_text: str, source: str, gold: GoldQuestion) -> bool:
+    """A passage is relevant when it comes from the gold paper and holds every evidence string."""
+    text = _normal(chunk_text)
+    return source == gold.doc and all(_normal(s) in text for s in gold.must_contain)
+
+
+def _supports(chunk_text: str, source: str, gold: GoldQuestion) -> bool:
+    """A citation is right when it comes from the gold paper and holds some of the evidence."""
+    text = _normal(chunk_text)
+    return source == gold.doc and any(_normal(s) in text for s in gold.must_contain)
+
+
+def score(gold: GoldQuestion, answer: Answer, retrieved: Sequence[Chunk],
+          seconds: float) -> Outcome:
+    """Judge one answer against its gold question."""
+    if not gold.answerable:
+        return Outcome(gold, answer, tuple(retrieved), seconds, correct=answer.abstained)
+    first_hit = next((rank for rank, c in enumerate(retrieved, start=1)
+                      if is_relevant(c.text, c.source, gold)), None)
+    said = _normal(answer.text + " " + " ".join(c.text for c in answer.citations))
+    correct = (not answer.abstained
+               and all(_normal(s) in said for s in gold.must_contain)
+               and any(c.source == gold.doc for c in answer.citations))
+    precision = first_right = None
+    if answer.citations:
+        right = [_supports(c.text, c.source, gold) for c in answer.citations]
+        precision = sum(right) / len(right)
+        first_right = right[0]
+    return Outcome(gold, answer, tuple(retrieved), seconds, first_hit, correct, precision,
+                   first_right)
+
+
+def aggregate(outcomes: Sequence[Outcome]) -> Metrics:
+    """The metrics over a set of outcomes, overall and by kind of question."""
+    metrics = _figures(outcomes)
+    for kind in KINDS:
+        subset = [o for o in outcomes if o.gold.kind == kind]
+        if subset:
+            m = _figures(subset)
+            metrics.by_kind[kind] = {
+                "questions": m.questions, "answer_accuracy": m.answer_accuracy,
+                "hit_at_5": m.hit_at_5, "abstention_rate": m.abstention_rate,
+            }
+    return metrics
+
+
+def _figures(outcomes: Sequence[Outcome]) -> Metrics:
+    answerable = [o for o in outcomes if o.gold.answerable]
+    unanswerable = [o for o in outcomes if not o.gold.answerable]
+    cited = [o for o in answerable if o.citation_precision is not None]
+    seconds = sorted(o.seconds for o in outcomes) or [0.0]
+    return Metrics(
+        questions=len(outcomes),
+        hit_at_1=_share(answerable, lambda o: o.first_hit == 1),
+        hit_at_5=_share(answerable, lambda o: o.first_hit is not None and o.first_hit <= 5),
+        mrr=_mean([1.0 / o.first_hit if o.first_hit else 0.0 for o in answerable]),
+        answer_accuracy=_share(answerable, lambda o: o.correct),
+        citation_precision=_mean([o.citation_precision or 0.0 for o in cited]),
+        first_citation_right=_share(cited, lambda o: bool(o.first_citation_right)),
+        abstention_rate=_share(unanswerable, lambda o: o.answer.abstained),
+        false_abstention_rate=_share(answerable, lambda o: o.answer.abstained),
+        latency_p50_ms=1000 * statistics.median(seconds),
+        latency_p95_ms=1000 * seconds[min(len(seconds) - 1, int(0.95 * len(seconds)))],
+    )
+
+
+def _share(items: Sequence[Outcome], test: Any) -> float:
+    return sum(1 for o in items if test(o)) / len(items) if items else 0.0
+
+
+def _mean(values: Sequence[float]) -> float:
+    return sum(values) / len(values) if values else 0.0

@@ -1,0 +1,139 @@
+"""The domain types of committee-qa: papers, chunks, citations, answers. Stdlib only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A file of committee papers read into text.
+
+    `page_starts` holds the character offset where each page begins (1-based pages:
+    page 1 starts at page_starts[0]); it is empty for formats without pages.
+    """
+
+    source: str  # the file name as ingested
+    title: str
+    text: str
+    page_starts: tuple[int, ...] = ()
+
+    def page_at(self, offset: int) -> int | None:
+        """The 1-based page holding the character at `offset`, or None without pages."""
+        if not self.page_starts:
+            return None
+        page = 1
+        for number, start in enumerate(self.page_starts, start=1):
+            if start <= offset:
+                page = number
+            else:
+                break
+        return page
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage of a paper: the unit that is embedded, searched and quoted."""
+
+    doc_id: str  # content hash of the paper it comes from
+    index: int  # position of the chunk within its paper
+    text: str  # the passage exactly as it stands in the paper
+    source: str
+    title: str
+    heading: str = ""  # heading path, outermost first, joined by " > "
+    page: int | None = None
+    start: int = 0  # character span in the paper's text
+    end: int = 0
+
+    @property
+    def chunk_id(self) -> str:
+        return f"{self.doc_id}:{self.index}"
+
+    @property
+    def embedding_text(self) -> str:
+        """What the model sees: the heading gives a passage its context."""
+        return f"{self.heading}\n{self.text}" if self.heading else self.text
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A chunk found for a question, with the score of its retrieval."""
+
+    chunk: Chunk
+    score: float
+    dense_similarity: float | None = None  # cosine similarity, when dense search found it
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered reference from an answer to the passage that supports it."""
+
+    n: int
+    source: str
+    title: str
+    page: int | None
+    heading: str
+    text: str
+    score: float
+    start: int = 0
+    end: int = 0
+
+
+@dataclass(frozen=True)
+class AnswerSentence:
+    """One sentence of an answer, quoted from the papers, with the citation supporting it."""
+
+    text: str
+    citation: int
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The reply to a question: quoted sentences with citations, or an abstention."""
+
+    question: str
+    sentences: tuple[AnswerSentence, ...]
+    citations: tuple[Citation, ...]
+    abstained: bool
+    reason: str = ""  # why it abstained, in a councillor's words
+
+    @property
+    def text(self) -> str:
+        if self.abstained:
+            return self.reason
+        return " ".join(f"{s.text} [{s.citation}]" for s in self.sentences)
+
+
+@dataclass(frozen=True)
+class PaperRecord:
+    """A paper the index holds: the file name it came in under and the content it had."""
+
+    source: str
+    doc_id: str
+    title: str
+    chunks: int
+    ingested_at: str  # ISO 8601, UTC
+
+
+@dataclass(frozen=True)
+class PaperFailure:
+    """A file that could not be ingested, and why."""
+
+    source: str
+    reason: str
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did, paper by paper."""
+
+    added: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    pruned: list[str] = field(default_factory=list)
+    failed: list[PaperFailure] = field(default_factory=list)
+    chunks_embedded: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.replaced or self.pruned)

@@ -1,0 +1,202 @@
+"""Chunks and vectors <-> Chroma. The only module that imports chromadb.
+
+Two collections make one index:
+- `<name>` holds the chunks, one record per chunk, id `<doc_id>:<n>`;
+- `<name>_papers` holds one record per ingested file (source name -> doc_id): the ledger.
+
+A paper becomes searchable only when its ledger record is written, after all of its
+chunks are stored. Chunks whose doc_id no ledger record names (left by a crash, or by a
+replaced paper) are never returned and are swept at the next ingest. So a crash at any
+point leaves each paper wholly present or wholly absent, and loses nothing stored before.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+import chromadb
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+from chromadb.config import Settings as ChromaSettings
+
+from .errors import IndexMismatchError
+from .schema import Chunk, PaperRecord
+
+SCHEMA_VERSION = "1"
+_PAGE = 5000  # records fetched per call when reading a whole collection
+
+
+class _RefuseToEmbed(EmbeddingFunction[Documents]):
+    """Stops Chroma from ever embedding with its own (downloaded) default model."""
+
+    def __init__(self) -> None:
+        pass
+
+    def __call__(self, input: Documents) -> Embeddings:
+        raise RuntimeError("committee-qa embeds texts itself; pass embeddings to Chroma")
+
+    @staticmethod
+    def name() -> str:
+        return "committee-qa-external"
+
+    def get_config(self) -> dict[str, Any]:
+        return {}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> "_RefuseToEmbed":
+        return _RefuseToEmbed()
+
+
+class Store:
+    """The persisted index: chunks with vectors, and the ledger of papers."""
+
+    def __init__(self, client: Any, name: str, model: str, dimension: int) -> None:
+        self._client = client
+        self.location = name
+        meta = {"hnsw:space": "cosine", "embedding_model": model,
+                "dimension": dimension, "schema_version": SCHEMA_VERSION}
+        self._chunks = client.get_or_create_collection(
+            name, metadata=meta, embedding_function=_RefuseToEmbed()
+        )
+        self._papers = client.get_or_create_collection(
+            f"{name}_papers", metadata={"schema_version": SCHEMA_VERSION},
+            embedding_function=_RefuseToEmbed(),
+        )
+        _check_built_with(self._chunks.metadata or {}, model, dimension)
+
+    @classmethod
+    def open(cls, path: Path, name: str, model: str, dimension: int) -> "Store":
+        """Open (or create) the index kept in the folder `path`."""
+        path.mkdir(parents=True, exist_ok=True)
+        client = chromadb.PersistentClient(
+            path=str(path), settings=ChromaSettings(anonymized_telemetry=False)
+        )
+        store = cls(client, name, model, dimension)
+        store.location = str(path)
+        return store
+
+    # -- the ledger of papers ------------------------------------------------------------
+
+    def papers(self) -> dict[str, PaperRecord]:
+        """Every ingested paper by its source name."""
+        records = {}
+        for _id, meta, _doc in self._read_all(self._papers):
+            record = PaperRecord(
+                source=str(meta["source"]), doc_id=str(meta["doc_id"]),
+                title=str(meta.get("title", "")), chunks=int(meta.get("chunks", 0)),
+                ingested_at=str(meta.get("ingested_at", "")),
+            )
+            records[record.source] = record
+        return records
+
+    def commit_paper(self, record: PaperRecord) -> None:
+        """Make a paper searchable: its chunks must already be stored."""
+        self._papers.upsert(
+            ids=[record.source], embeddings=[[1.0]], documents=[record.title],
+            metadatas=[{"source": record.source, "doc_id": record.doc_id, "title": record.title,
+                        "chunks": record.chunks, "ingested_at": record.ingested_at}],
+        )
+
+    def forget_paper(self, source: str) -> None:
+        """Remove a paper from the ledger; its chunks go when nothing else names them."""
+        self._papers.delete(ids=[source])
+
+    # -- chunks --------------------------------------------------------------------------
+
+    def write_chunks(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
+        """Store chunks with their vectors (not yet searchable: see commit_paper)."""
+        step = self._client.get_max_batch_size()
+        for first in range(0, len(chunks), step):
+            batch = chunks[first : first + step]
+            self._chunks.upsert(
+                ids=[c.chunk_id for c in batch],
+                embeddings=[list(v) for v in vectors[first : first + step]],
+                documents=[c.text for c in batch],
+                metadatas=[_chunk_metadata(c) for c in batch],
+            )
+
+    def sweep(self) -> int:
+        """Delete chunks that no paper in the ledger names; returns how many."""
+        live = {r.doc_id for r in self.papers().values()}
+        stale = {str(m["doc_id"]) for _id, m, _d in self._read_all(self._chunks, documents=False)}
+        stale -= live
+        for doc_id in stale:
+            self._chunks.delete(where={"doc_id": doc_id})
+        return len(stale)
+
+    def chunks(self, live: set[str] | None = None) -> Iterator[Chunk]:
+        """Every stored chunk of the papers whose doc_id is in `live` (default: the ledger)."""
+        live = {r.doc_id for r in self.papers().values()} if live is None else live
+        for _id, meta, text in self._read_all(self._chunks):
+            if meta["doc_id"] in live:
+                yield _chunk_from(meta, text)
+
+    def count_chunks(self) -> int:
+        return int(self._chunks.count())
+
+    def search(
+        self, vector: Sequence[float], k: int, live: set[str]
+    ) -> list[tuple[Chunk, float]]:
+        """The k chunks of live papers nearest to `vector`, with cosine similarity."""
+        total = self.count_chunks()
+        if total == 0 or not live:
+            return []
+        # Ask for a few more than k: chunks of papers not (or no longer) live are skipped.
+        found = self._chunks.query(
+            query_embeddings=[list(vector)], n_results=min(total, k * 2 + 8),
+            include=["documents", "metadatas", "distances"],
+        )
+        results = []
+        for meta, text, distance in zip(
+            found["metadatas"][0], found["documents"][0], found["distances"][0]
+        ):
+            if meta["doc_id"] in live:
+                results.append((_chunk_from(meta, text), 1.0 - float(distance)))
+        return results[:k]
+
+    def _read_all(self, collection: Any, documents: bool = True) -> Iterator[tuple[str, Any, str]]:
+        include = ["metadatas", "documents"] if documents else ["metadatas"]
+        offset = 0
+        while True:
+            page = collection.get(include=include, limit=_PAGE, offset=offset)
+            ids = page["ids"]
+            if not ids:
+                return
+            docs = page["documents"] if documents else [""] * len(ids)
+            yield from zip(ids, page["metadatas"], docs)
+            offset += len(ids)
+
+
+def _check_built_with(meta: dict[str, Any], model: str, dimension: int) -> None:
+    if str(meta.get("schema_version")) != SCHEMA_VERSION:
+        raise IndexMismatchError(
+            f"the index was written by another version of committee-qa (schema "
+            f"{meta.get('schema_version')}, this one reads {SCHEMA_VERSION}); "
+            "ingest the papers into a new --index folder"
+        )
+    if meta.get("embedding_model") != model or int(meta.get("dimension", 0)) != dimension:
+        raise IndexMismatchError(
+            f"the index was built with the embedding model {meta.get('embedding_model')!r} "
+            f"but this run uses {model!r}; its answers would be wrong. Use the same model, "
+            "or ingest the papers into a new --index folder"
+        )
+
+
+def _chunk_metadata(chunk: Chunk) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "doc_id": chunk.doc_id, "index": chunk.index, "source": chunk.source,
+        "title": chunk.title, "heading": chunk.heading, "start": chunk.start, "end": chunk.end,
+    }
+    if chunk.page is not None:
+        meta["page"] = chunk.page
+    return meta
+
+
+def _chunk_from(meta: dict[str, Any], text: str) -> Chunk:
+    return Chunk(
+        doc_id=str(meta["doc_id"]), index=int(meta["index"]), text=text,
+        source=str(meta["source"]), title=str(meta.get("title", "")),
+        heading=str(meta.get("heading", "")),
+        page=int(meta["page"]) if meta.get("page") is not None else None,
+        start=int(meta.get("start", 0)), end=int(meta.get("end", 0)),
+    )

@@ -1,0 +1,150 @@
+"""Ingesting real files into a real Chroma index in a temporary folder."""
+
+from pathlib import Path
+
+from committee_qa.chunking import chunk_paper
+from committee_qa.papers import content_hash, read_paper
+
+from conftest import CITY, COUNTY, make_assistant
+
+
+def test_ingesting_sample_papers_adds_both(fresh_assistant, inbox: Path) -> None:
+    report = fresh_assistant.ingest([inbox])
+    assert sorted(report.added) == sorted([CITY, COUNTY])
+    assert report.chunks_embedded == fresh_assistant.store.count_chunks() > 50
+    assert not report.failed
+
+
+def test_reingesting_unchanged_paper_embeds_nothing(fresh_assistant, inbox: Path) -> None:
+    fresh_assistant.ingest([inbox])
+    before = fresh_assistant.store.count_chunks()
+    report = fresh_assistant.ingest([inbox])
+    assert sorted(report.unchanged) == sorted([CITY, COUNTY])
+    assert report.chunks_embedded == 0 and not report.added and not report.replaced
+    assert fresh_assistant.store.count_chunks() == before
+
+
+def test_changed_paper_replaces_all_its_old_chunks(fresh_assistant, tmp_path: Path) -> None:
+    paper = tmp_path / "inbox" / "minutes.md"
+    paper.parent.mkdir()
+    paper.write_text("# Minutes\n\n## 7 Parking\n\nRESOLVED to approve the zebra crossing "
+                     "on Acacia Avenue at a cost of £42,000.\n", encoding="utf-8")
+    fresh_assistant.ingest([paper.parent])
+    assert "zebra" in fresh_assistant.ask("What was resolved about the zebra crossing?").text
+    paper.write_text("# Minutes\n\n## 7 Parking\n\nRESOLVED to defer the pelican crossing "
+                     "on Laburnum Grove until the spring.\n", encoding="utf-8")
+    report = fresh_assistant.ingest([paper.parent])
+    assert report.replaced == ["minutes.md"]
+    texts = [c.text for c in fresh_assistant.store.chunks()]
+    assert any("pelican" in t for t in texts) and not any("zebra" in t for t in texts)
+    assert fresh_assistant.store.count_chunks() == len(texts)  # old chunks swept, not hidden
+    answer = fresh_assistant.ask("What was resolved about the zebra crossing?")
+    assert "zebra" not in answer.text + " ".join(c.text for c in answer.citations)
+
+
+def test_prune_removes_papers_no_longer_in_the_inbox(fresh_assistant, inbox: Path) -> None:
+    fresh_assistant.ingest([inbox])
+    (inbox / CITY).unlink()
+    report = fresh_assistant.ingest([inbox], prune=True)
+    assert report.pruned == [CITY]
+    assert set(fresh_assistant.store.papers()) == {COUNTY}
+    assert all(c.source == COUNTY for c in fresh_assistant.store.chunks())
+    assert fresh_assistant.store.count_chunks() == len(list(fresh_assistant.store.chunks()))
+
+
+def test_without_prune_a_removed_file_stays(fresh_assistant, inbox: Path) -> None:
+    fresh_assistant.ingest([inbox])
+    (inbox / CITY).unlink()
+    assert not fresh_assistant.ingest([inbox]).pruned
+    assert set(fresh_assistant.store.papers()) == {COUNTY, CITY}
+
+
+def test_bad_files_are_reported_and_the_batch_goes_on(fresh_assistant, inbox: Path) -> None:
+    (inbox / "empty.txt").write_bytes(b"")
+    (inbox / "junk.pdf").write_bytes(b"%PDF-1.4 this is not really a pdf")
+    (inbox / "spreadsheet.xlsx").write_bytes(b"PK\x03\x04")
+    (inbox / "binary.txt").write_bytes(b"\x00\x01\x02" * 100)
+    report = fresh_assistant.ingest([inbox, inbox / "missing.docx"])
+    failed = {Path(f.source).name: f.reason for f in report.failed}
+    assert set(failed) == {"empty.txt", "junk.pdf", "spreadsheet.xlsx", "binary.txt",
+                           "missing.docx"}
+    assert "empty" in failed["empty.txt"]
+    assert "PDF" in failed["junk.pdf"]
+    assert "unsupported" in failed["spreadsheet.xlsx"]
+    assert "no such file" in failed["missing.docx"]
+    assert sorted(report.added) == sorted([CITY, COUNTY])
+
+
+def test_a_bad_new_version_keeps_the_good_old_one(fresh_assistant, tmp_path: Path) -> None:
+    paper = tmp_path / "report.txt"
+    paper.write_text("Budget\n\nThe library budget for 2024 is £1.2 million.\n")
+    fresh_assistant.ingest([paper])
+    paper.write_bytes(b"")  # a botched export overwrites the file
+    report = fresh_assistant.ingest([paper])
+    assert [Path(f.source).name for f in report.failed] == ["report.txt"]
+    assert "£1.2 million" in fresh_assistant.ask("What is the library budget for 2024?").text
+
+
+def test_crash_before_commit_leaves_paper_absent_and_rerun_completes(
+        fresh_assistant, embedder, inbox: Path) -> None:
+    # Simulate a crash after the chunks were written but before the ledger knew the paper.
+    path = inbox / COUNTY
+    doc_id = content_hash(path)[:32]
+    chunks = chunk_paper(read_paper(path), doc_id)
+    fresh_assistant.store.write_chunks(chunks, embedder.embed_texts([c.text for c in chunks]))
+    reopened = make_assistant(Path(fresh_assistant.store.location), embedder)
+    assert reopened.store.papers() == {}
+    assert reopened.retriever.retrieve("38 new social work staff") == []
+    report = reopened.ingest([inbox])
+    assert sorted(report.added) == sorted([CITY, COUNTY])
+    ids = [c.chunk_id for c in reopened.store.chunks()]
+    assert len(ids) == len(set(ids)) == reopened.store.count_chunks()
+
+
+def test_same_paper_under_two_names_is_stored_once(fresh_assistant, inbox: Path) -> None:
+    fresh_assistant.ingest([inbox])
+    before = fresh_assistant.store.count_chunks()
+    (inbox / "copy-of-county.txt").write_bytes((inbox / COUNTY).read_bytes())
+    report = fresh_assistant.ingest([inbox])
+    assert report.added == ["copy-of-county.txt"] and report.chunks_embedded == 0
+    assert fresh_assistant.store.count_chunks() == before
+    assert {"copy-of-county.txt", COUNTY} <= set(fresh_assistant.store.papers())
+
+
+def test_every_format_is_searchable(fresh_assistant, tmp_path: Path) -> None:
+    from docx import Document as Docx
+    from fpdf import FPDF
+
+    folder = tmp_path / "formats"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Allotments\n\nThe allotment waiting list is 412 people.\n")
+    (folder / "b.md").write_text("# Bus passes\n\nThe concessionary bus pass scheme cost "
+                                 "£3.1 million in 2023.\n")
+    (folder / "c.html").write_text("<html><head><title>Cemeteries</title></head><body>"
+                                   "<h1>Cemeteries</h1><p>The cemetery extension adds 900 "
+                                   "burial plots.</p></body></html>")
+    doc = Docx()
+    doc.add_heading("Dog fouling", level=1)
+    doc.add_paragraph("Dog fouling fines rose to 57 penalty notices in the year.")
+    doc.save(folder / "d.docx")
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=12)
+    pdf.add_page()
+    pdf.multi_cell(0, 8, "Street lighting\n\nThe first page is about other matters entirely.")
+    pdf.add_page()
+    pdf.multi_cell(0, 8, "Potholes\n\nThe council repaired 6,250 potholes during the winter.")
+    pdf.output(str(folder / "e.pdf"))
+    report = fresh_assistant.ingest([folder])
+    assert sorted(report.added) == ["a.txt", "b.md", "c.html", "d.docx", "e.pdf"]
+    for question, figure, source in [
+        ("How many people are on the allotment waiting list?", "412", "a.txt"),
+        ("What did the concessionary bus pass scheme cost?", "£3.1 million", "b.md"),
+        ("How many burial plots does the cemetery extension add?", "900", "c.html"),
+        ("How many dog fouling penalty notices were issued?", "57", "d.docx"),
+        ("How many potholes were repaired?", "6,250", "e.pdf"),
+    ]:
+        answer = fresh_assistant.ask(question)
+        assert figure in answer.text, (question, answer.text)
+        assert answer.citations[0].source == source
+    pothole = fresh_assistant.ask("How many potholes were repaired?").citations[0]
+    assert pothole.page == 2

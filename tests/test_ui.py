@@ -1,0 +1,85 @@
+"""The chat app as a real server on loopback, driven through gradio_client."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from gradio_client import Client
+
+from committee_qa.ui import reply
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(sample_index: Path):
+    port = free_port()
+    env = {**os.environ, "COMMITTEE_QA_INDEX": str(sample_index),
+           "GRADIO_ANALYTICS_ENABLED": "False"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "committee_qa", "serve", "--port", str(port)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"server exited: {process.stdout.read()}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.5)
+    else:
+        process.kill()
+        raise AssertionError("server did not start within 180 s")
+    yield url
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def test_server_binds_loopback_only(server: str) -> None:
+    assert server.startswith("http://127.0.0.1:")
+
+
+def test_chat_answers_with_expandable_sources(server: str) -> None:
+    client = Client(server, verbose=False)
+    messages = client.predict("How many schools committed to joining the Education Trust?",
+                              [], api_name="/ask")
+    assert "30 schools" in messages[0]["content"]
+    sources = messages[1:]
+    assert sources and all(m["metadata"]["title"].startswith("[") for m in sources)
+    assert any("30 schools" in m["content"] for m in sources)
+
+
+def test_chat_follow_up_uses_the_conversation(server: str) -> None:
+    client = Client(server, verbose=False)
+    history = [{"role": "user",
+                "content": "What was staff turnover in the hard to recruit teams?"},
+               {"role": "assistant", "content": "Turnover stood at 4.82% [1]"}]
+    messages = client.predict("and what was the target?", history, api_name="/ask")
+    assert "5%" in messages[0]["content"]
+
+
+def test_chat_declines_off_topic_question(server: str) -> None:
+    client = Client(server, verbose=False)
+    messages = client.predict("What is the capital of France?", [], api_name="/ask")
+    assert "do not answer" in messages[0]["content"] and len(messages) == 1
+
+
+def test_paper_text_is_escaped_not_markup(fresh_assistant, tmp_path: Path) -> None:
+    paper = tmp_path / "x.html"
+    paper.write_text("<html><body><h1>Markup</h1><pre>&lt;script&gt;alert(1)&lt;/script&gt; "
+                     "The markup budget is 12 pounds.</pre></body></html>")
+    fresh_assistant.ingest([paper])
+    messages = reply(fresh_assistant, "What is the markup budget?", [])
+    assert "<script>" not in "".join(m["content"] for m in messages)
+    assert "&lt;script&gt;" in "".join(m["content"] for m in messages)
