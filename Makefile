@@ -22,3 +22,6 @@ run: install
 
 test: install
 	$(PY) -m pytest
+
+eval: install
+	$(PY) -m committee_qa eval --baselines --report evals/reports/latest.md

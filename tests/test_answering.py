@@ -3,7 +3,6 @@
 import pytest
 
 from committee_qa.answering import quotable
-
 from conftest import CITY, COUNTY
 
 

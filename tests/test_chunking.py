@@ -1,7 +1,6 @@
 from committee_qa.chunking import MAX_CHARS, chunk_paper
 from committee_qa.schema import Paper
 from committee_qa.text import split_sentences
-
 from conftest import CITY, SAMPLES
 
 MINUTES = """NOTTINGHAM CITY COUNCIL

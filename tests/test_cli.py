@@ -9,7 +9,6 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from committee_qa.cli import main
-
 from conftest import COUNTY
 
 

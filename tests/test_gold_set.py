@@ -1,9 +1,7 @@
 """The gold set in evals/ is sound: its evidence really stands in its papers."""
 
-from pathlib import Path
 
-from committee_qa.evaluation import KINDS, load_gold
-
+from committee_qa.evaluation.gold import KINDS, load_gold
 from conftest import ROOT, SAMPLES
 
 GOLD = ROOT / "evals" / "questions.jsonl"

@@ -4,7 +4,6 @@ from pathlib import Path
 
 from committee_qa.chunking import chunk_paper
 from committee_qa.papers import content_hash, read_paper
-
 from conftest import CITY, COUNTY, make_assistant
 
 

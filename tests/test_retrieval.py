@@ -3,7 +3,6 @@
 from committee_qa.lc_retriever import CommitteePapersRetriever
 from committee_qa.retrieval import fuse
 from committee_qa.schema import Chunk
-
 from conftest import CITY, COUNTY
 
 

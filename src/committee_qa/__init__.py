@@ -1,3 +1,3 @@
-"""committee-qa: ask plain questions of council committee papers; every answer cites its passages."""
+"""committee-qa: ask plain questions of committee papers; every answer cites its passages."""
 
 __version__ = "0.1.0"

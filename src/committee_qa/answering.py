@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Callable, Sequence
 
 from .schema import Answer, AnswerSentence, Citation, Passage
 from .text import split_sentences, terms
@@ -71,7 +71,9 @@ class Answerer:
         if not weights:
             return _abstain(question, NOT_IN_PAPERS)
         candidates = self._candidates(question, passages, weights)
-        best_similarity = max((p.dense_similarity or 0.0) for p in passages)
+        # How close in meaning the nearest passage is (when dense search was used at all).
+        known = [p.dense_similarity for p in passages if p.dense_similarity is not None]
+        best_similarity = max(known) if known else 1.0
         best = candidates[0] if candidates else None
         if best is not None and self.policy.require_specifics:
             missing = missing_specifics(question, passages[best.passage], passages)

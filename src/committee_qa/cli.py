@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator, TextIO
+from typing import Any, TextIO
 
 import click
 
@@ -132,3 +133,57 @@ def serve_command(host: str | None, port: int | None, ingest_first: bool,
             click.echo(f"error: {failure.source}: {failure.reason}", err=True)
         click.echo(ingest_summary(report), err=True)
     launch(assistant)
+
+
+@main.command("eval")
+@click.option("--questions", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=Path("evals/questions.jsonl"), show_default=True,
+              help="Gold questions, one JSON object per line (see evals/README.md).")
+@click.option("--corpus", type=click.Path(exists=True, path_type=Path),
+              help="Papers the questions are about [default: the inbox, ingest/].")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write a Markdown report here, and JSON beside it (.json).")
+@click.option("--baselines", is_flag=True,
+              help="Also measure keyword-only, dense-only and the textbook LangChain pipeline.")
+@click.option("--thresholds", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("evals/thresholds.toml"), show_default=True,
+              help="Minimum figures; eval exits 1 when one is missed (skipped if absent).")
+@click.option("--index", type=click.Path(file_okay=False, path_type=Path),
+              help="Index to use (ingesting the corpus into it) [default: a temporary one].")
+@_MODEL
+def eval_command(questions: Path, corpus: Path | None, report: Path | None, baselines: bool,
+                 thresholds: Path, index: Path | None, model: str | None) -> None:
+    """Measure retrieval, answers, citations and abstention on a gold question set."""
+    import tempfile
+
+    from .evaluation import report as reporting
+    from .evaluation.gold import load_gold
+    from .evaluation.runner import check_gates, compare, load_thresholds
+
+    scratch = tempfile.TemporaryDirectory(prefix="committee-qa-eval-") if index is None else None
+    try:
+        gold = load_gold(questions)
+        assistant = _assistant(index=index or Path(scratch.name), model=model)  # type: ignore
+        papers = [corpus or assistant.settings.inbox]
+        ingested = assistant.ingest(papers)
+        for failure in ingested.failed:
+            click.echo(f"error: {failure.source}: {failure.reason}", err=True)
+        results, outcomes = compare(assistant, gold, papers, baselines)
+        misses = check_gates(results["committee-qa"], load_thresholds(thresholds)) \
+            if thresholds.exists() else []
+    except CommitteeQAError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        if scratch is not None:
+            scratch.cleanup()
+    click.echo(reporting.text_table(results))
+    for miss in misses:
+        click.echo(f"gate failed: {miss}", err=True)
+    if report is not None:
+        command = "committee-qa eval " + " ".join(sys.argv[2:])
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(reporting.markdown(results, outcomes, command, misses), "utf-8")
+        report.with_suffix(".json").write_text(json.dumps(
+            reporting.json_report(results, outcomes, misses), indent=2, ensure_ascii=False))
+        click.echo(f"report: {report} and {report.with_suffix('.json')}")
+    sys.exit(1 if misses else 0)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from .errors import SettingsError
 
@@ -38,7 +39,7 @@ class Settings:
     """Chunks embedded per batch when ingesting."""
 
     @classmethod
-    def load(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
+    def load(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Defaults, then COMMITTEE_QA_* variables, then the non-None `overrides`."""
         environ = os.environ if environ is None else environ
         values: dict[str, Any] = {}

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Protocol
 
 from .errors import SettingsError
 
@@ -54,6 +55,7 @@ class SentenceTransformerEmbedder:
 
         self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
         self.name = DEFAULT_MODEL_NAME if not model_path else path.name
+        self.model_path = str(path)
         self.dimension = int(self._model.get_embedding_dimension() or 0)
         self.batch_size = batch_size
 

@@ -6,7 +6,7 @@ built from the chunks Chroma holds, so it cannot drift from what dense search se
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import bm25s
 

@@ -30,7 +30,7 @@ class CommitteePapersRetriever(BaseRetriever):
     k: int = 6
 
     @classmethod
-    def wrap(cls, retriever: HybridRetriever, k: int = 6) -> "CommitteePapersRetriever":
+    def wrap(cls, retriever: HybridRetriever, k: int = 6) -> CommitteePapersRetriever:
         return cls(retriever=retriever, k=k)
 
     def _get_relevant_documents(

@@ -72,7 +72,7 @@ def _read_pdf(data: bytes, source: str) -> tuple[list[str], str]:
             raise PaperError(source, "the PDF is encrypted; save an unencrypted copy and "
                                      "ingest that")
         pages = [page.extract_text() or "" for page in reader.pages]
-        title = str((reader.metadata or {}).get("/Title") or "")
+        title = str(reader.metadata.get("/Title") or "") if reader.metadata else ""
     except PaperError:
         raise
     except Exception as error:  # pypdf raises many kinds on damaged files
@@ -171,7 +171,7 @@ def _markdown_title(text: str) -> str:
 
 
 def _title_from_name(stem: str) -> str:
-    """'nottingham-city-cyp-2017-09-19-agenda-pack' -> 'Nottingham city cyp 2017-09-19 agenda pack'."""
+    """'city-cyp-2017-09-19-agenda-pack' -> 'City cyp 2017-09-19 agenda pack'."""
     dates = _ISO_DATE.findall(stem)
     words = _ISO_DATE.sub("\0", stem)
     words = re.sub(r"[-_]+", " ", words)

@@ -12,8 +12,9 @@ point leaves each paper wholly present or wholly absent, and loses nothing store
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import chromadb
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
@@ -43,7 +44,7 @@ class _RefuseToEmbed(EmbeddingFunction[Documents]):
         return {}
 
     @staticmethod
-    def build_from_config(config: dict[str, Any]) -> "_RefuseToEmbed":
+    def build_from_config(config: dict[str, Any]) -> _RefuseToEmbed:
         return _RefuseToEmbed()
 
 
@@ -65,7 +66,7 @@ class Store:
         _check_built_with(self._chunks.metadata or {}, model, dimension)
 
     @classmethod
-    def open(cls, path: Path, name: str, model: str, dimension: int) -> "Store":
+    def open(cls, path: Path, name: str, model: str, dimension: int) -> Store:
         """Open (or create) the index kept in the folder `path`."""
         path.mkdir(parents=True, exist_ok=True)
         client = chromadb.PersistentClient(

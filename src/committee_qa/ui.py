@@ -37,7 +37,7 @@ def reply(assistant: Assistant, question: str, history: list[Any]) -> list[dict[
     if not question.strip():
         return [{"role": "assistant", "content": "_Please type a question about the papers._"}]
     answer = assistant.ask(question, earlier)
-    messages = [{"role": "assistant", "content": answer_markdown(answer)}]
+    messages: list[dict[str, Any]] = [{"role": "assistant", "content": answer_markdown(answer)}]
     for citation in answer.citations:
         title, quote = citation_markdown(citation)
         messages.append({"role": "assistant", "content": quote,
@@ -63,7 +63,7 @@ def build_app(assistant: Assistant) -> Any:
         if examples:
             gr.Examples(examples=examples, inputs=question, label="Try asking")
         gr.Button("New conversation", variant="secondary").click(
-            lambda: ([], ""), outputs=[chatbot, question], api_name=False)
+            lambda: ([], ""), outputs=[chatbot, question], api_visibility="private")
 
         def respond(message: str, history: list[Any]) -> tuple[str, list[Any]]:
             turn = [{"role": "user", "content": message}] + reply(assistant, message, history)

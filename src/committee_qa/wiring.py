@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from .answering import Answerer, idf_from
 from .config import Settings
 from .conversation import standalone
 from .embedding import SentenceTransformerEmbedder
 from .ingestion import Progress, ingest
-from .retrieval import HybridRetriever
+from .retrieval import HybridRetriever, Mode
 from .schema import Answer, IngestReport, Passage
 from .store import Store
 
@@ -30,12 +30,12 @@ class Assistant:
         """Answer a question; `history` holds the earlier questions of the conversation."""
         return self.ask_with_passages(question, history)[0]
 
-    def ask_with_passages(self, question: str,
-                          history: Sequence[str] = ()) -> tuple[Answer, list[Passage]]:
+    def ask_with_passages(self, question: str, history: Sequence[str] = (),
+                          mode: Mode = "hybrid") -> tuple[Answer, list[Passage]]:
         """The answer, and the ranked passages retrieval found for it."""
         question = " ".join(question.split())
         query, context = standalone(question, history)
-        passages = self.retriever.retrieve(query, self.settings.top_k)
+        passages = self.retriever.retrieve(query, self.settings.top_k, mode)
         return self.answerer.answer(question, passages, context=context), passages
 
     def ingest(self, paths: Sequence[Path], prune: bool = False,

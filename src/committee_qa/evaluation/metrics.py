@@ -1,37 +1,14 @@
-"""Gold questions -> per-question outcomes -> metrics. Pure functions, no I/O but reading the gold file."""
+"""Outcomes -> metrics: hit@k, MRR, answer accuracy, citation precision, abstention. Pure."""
 
 from __future__ import annotations
 
-import json
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
-from .errors import CommitteeQAError
-from .schema import Answer, Chunk
-
-KINDS = ("fact", "who", "resolution", "summary", "followup", "unanswerable")
-ABSTAINING_KIND = "unanswerable"
-
-
-@dataclass(frozen=True)
-class GoldQuestion:
-    """One question of a gold set, in the public format of evals/README.md."""
-
-    id: str
-    question: str
-    kind: str
-    answer: str = ""
-    must_contain: tuple[str, ...] = ()
-    doc: str = ""
-    history: tuple[str, ...] = ()
-    item: str = ""
-    meeting_date: str = ""
-
-    @property
-    def answerable(self) -> bool:
-        return self.kind != ABSTAINING_KIND
+from ..schema import Answer, Chunk
+from .gold import KINDS, GoldQuestion
 
 
 @dataclass(frozen=True)
@@ -64,31 +41,6 @@ class Metrics:
     latency_p50_ms: float = 0.0
     latency_p95_ms: float = 0.0
     by_kind: dict[str, dict[str, float]] = field(default_factory=dict)
-
-
-def load_gold(path: Path) -> list[GoldQuestion]:
-    """Read a gold set (JSON lines); a bad line raises an error naming the file and line."""
-    questions = []
-    for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            gold = GoldQuestion(
-                id=str(row["id"]), question=str(row["question"]), kind=str(row["kind"]),
-                answer=str(row.get("answer", "")),
-                must_contain=tuple(row.get("must_contain") or ()), doc=str(row.get("doc", "")),
-                history=tuple(row.get("history") or ()), item=str(row.get("item", "")),
-                meeting_date=str(row.get("meeting_date", "")),
-            )
-        except (json.JSONDecodeError, KeyError, TypeError) as error:
-            raise CommitteeQAError(f"{path}:{line_no}: not a gold question ({error}); each "
-                                   "line needs id, question and kind (see evals/README.md)")
-        if gold.kind not in KINDS:
-            raise CommitteeQAError(f"{path}:{line_no}: kind {gold.kind!r} is not one of "
-                                   f"{', '.join(KINDS)}")
-        questions.append(gold)
-    return questions
 
 
 def _normal(text: str) -> str:

@@ -1,0 +1,70 @@
+"""Run systems over a gold set, time each question, and check the figures against gates."""
+
+from __future__ import annotations
+
+import time
+import tomllib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import CommitteeQAError
+from .gold import GoldQuestion
+from .metrics import Metrics, Outcome, aggregate, score
+from .systems import System
+
+if TYPE_CHECKING:
+    from ..wiring import Assistant
+
+
+def evaluate(system: System, questions: Sequence[GoldQuestion]) -> list[Outcome]:
+    """Ask every gold question of `system` and judge each answer."""
+    outcomes = []
+    for gold in questions:
+        started = time.perf_counter()
+        answer, retrieved = system.run(gold)
+        outcomes.append(score(gold, answer, retrieved, time.perf_counter() - started))
+    return outcomes
+
+
+def load_thresholds(path: Path) -> dict[str, float]:
+    """The minimum (or, for names ending in _max, maximum) each metric may reach."""
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise CommitteeQAError(f"{path}: cannot read the thresholds ({error})") from None
+    gates = table.get("committee-qa", table)
+    return {str(k): float(v) for k, v in gates.items()}
+
+
+def check_gates(metrics: Metrics, thresholds: dict[str, float]) -> list[str]:
+    """One line for each metric that misses its threshold; empty when all pass."""
+    misses = []
+    for name, limit in sorted(thresholds.items()):
+        key = name.removesuffix("_max")
+        if not hasattr(metrics, key):
+            raise CommitteeQAError(f"thresholds: no metric called {key!r}")
+        value = float(getattr(metrics, key))
+        if name.endswith("_max") and value > limit:
+            misses.append(f"{key} is {value:.3f}, above its limit {limit:.3f}")
+        elif not name.endswith("_max") and value < limit:
+            misses.append(f"{key} is {value:.3f}, below its threshold {limit:.3f}")
+    return misses
+
+
+def compare(assistant: Assistant, questions: Sequence[GoldQuestion], corpus: Sequence[Path],
+            baselines: bool) -> tuple[dict[str, Metrics], list[Outcome]]:
+    """Metrics of committee-qa (and of the baselines) on `questions`; and its outcomes."""
+    from .systems import AssistantSystem, TextbookLangChain
+
+    systems: list[System] = [AssistantSystem(assistant)]
+    if baselines:
+        systems += [AssistantSystem(assistant, "keyword"), AssistantSystem(assistant, "dense"),
+                    TextbookLangChain(corpus, assistant.embedder.model_path)]
+    results: dict[str, Metrics] = {}
+    product: list[Outcome] = []
+    for system in systems:
+        outcomes = evaluate(system, questions)
+        results[system.name] = aggregate(outcomes)
+        product = product or outcomes
+    return results, product

@@ -1,0 +1,87 @@
+"""The evaluation harness: metrics on literal data, gates, and `committee-qa eval` for real."""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from committee_qa.cli import main
+from committee_qa.evaluation.gold import GoldQuestion
+from committee_qa.evaluation.metrics import aggregate, score
+from committee_qa.evaluation.runner import check_gates
+from committee_qa.schema import Answer, AnswerSentence, Chunk, Citation
+
+GOLD = GoldQuestion(id="q1", question="How many?", kind="fact",
+                    must_contain=("38 new staff",), doc="a.txt")
+UNANSWERABLE = GoldQuestion(id="u1", question="Who won?", kind="unanswerable")
+
+
+def chunk(text: str, source: str = "a.txt") -> Chunk:
+    return Chunk(doc_id="d", index=0, text=text, source=source, title="A")
+
+
+def cite(n: int, text: str, source: str = "a.txt") -> Citation:
+    return Citation(n=n, source=source, title="A", page=None, heading="", text=text, score=1)
+
+
+def test_a_right_answer_scores_hit_accuracy_and_precision() -> None:
+    answer = Answer("How many?", (AnswerSentence("We recruited 38 new staff.", 1),),
+                    (cite(1, "We recruited 38 new staff."), cite(2, "Other text.")), False)
+    outcome = score(GOLD, answer, [chunk("Other."), chunk("We recruited 38 new staff.")], 0.1)
+    assert outcome.first_hit == 2 and outcome.correct
+    assert outcome.citation_precision == 0.5 and outcome.first_citation_right
+
+
+def test_a_citation_from_another_paper_is_not_a_hit() -> None:
+    answer = Answer("How many?", (), (cite(1, "38 new staff", "b.txt"),), False)
+    outcome = score(GOLD, answer, [chunk("38 new staff", "b.txt")], 0.1)
+    assert outcome.first_hit is None and not outcome.correct
+
+
+def test_declining_is_right_only_for_unanswerable_questions() -> None:
+    declined = Answer("?", (), (), True, "The papers do not answer this question.")
+    metrics = aggregate([score(UNANSWERABLE, declined, [], 0.2),
+                         score(GOLD, declined, [], 0.4)])
+    assert metrics.abstention_rate == 1.0 and metrics.false_abstention_rate == 1.0
+    assert metrics.answer_accuracy == 0.0 and metrics.latency_p50_ms == pytest.approx(300.0)
+
+
+def test_gates_name_each_missed_threshold() -> None:
+    metrics = aggregate([score(UNANSWERABLE, Answer("?", (), (), False), [], 0.1)])
+    misses = check_gates(metrics, {"abstention_rate": 0.5, "false_abstention_rate_max": 0.1})
+    assert misses == ["abstention_rate is 0.000, below its threshold 0.500"]
+
+
+def test_eval_runs_on_any_folder_of_papers(tmp_path: Path) -> None:
+    corpus = tmp_path / "papers"
+    corpus.mkdir()
+    (corpus / "highways.md").write_text(
+        "# Highways Committee, 3 March 2024\n\n## 4 Potholes\n\nThe council repaired 6,250 "
+        "potholes over the winter.\n\nRESOLVED to note the report.\n", encoding="utf-8")
+    (corpus / "parks.txt").write_text(
+        "Parks Committee\n\nAllotments\n\nThe allotment waiting list stands at 412 people.\n",
+        encoding="utf-8")
+    questions = tmp_path / "gold.jsonl"
+    questions.write_text("\n".join(json.dumps(q) for q in [
+        {"id": "1", "question": "How many potholes were repaired?", "kind": "fact",
+         "answer": "6,250", "must_contain": ["6,250"], "doc": "highways.md"},
+        {"id": "2", "question": "How long is the allotment waiting list?", "kind": "fact",
+         "answer": "412", "must_contain": ["412 people"], "doc": "parks.txt"},
+        {"id": "3", "question": "What is the capital of France?", "kind": "unanswerable"},
+    ]) + "\n")
+    gates = tmp_path / "gates.toml"
+    gates.write_text("[committee-qa]\nanswer_accuracy = 1.0\nabstention_rate = 1.0\n")
+    report = tmp_path / "out" / "report.md"
+    result = CliRunner().invoke(main, ["eval", "--questions", str(questions), "--corpus",
+                                       str(corpus), "--thresholds", str(gates),
+                                       "--report", str(report)])
+    assert result.exit_code == 0, result.output
+    assert "answer correct" in result.stdout and "100.0%" in result.stdout
+    data = json.loads(report.with_suffix(".json").read_text())
+    assert data["systems"]["committee-qa"]["answer_accuracy"] == 1.0
+    assert data["gates_failed"] == [] and "# Evaluation report" in report.read_text()
+    gates.write_text("[committee-qa]\nlatency_p50_ms_max = 0.001\n")
+    failed = CliRunner().invoke(main, ["eval", "--questions", str(questions), "--corpus",
+                                       str(corpus), "--thresholds", str(gates)])
+    assert failed.exit_code == 1 and "latency_p50_ms" in failed.stderr
