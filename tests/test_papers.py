@@ -1,5 +1,8 @@
-"""Reading real files of every format, and every kind of bad file."""
+"""Reading real files of every format, and every kind of bad file, into papers."""
 
+import hashlib
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -7,10 +10,13 @@ from docx import Document as Docx
 from fpdf import FPDF
 
 from committee_qa.errors import PaperError
-from committee_qa.papers import content_hash, read_paper
+from committee_qa.papers import SUPPORTED_SUFFIXES, content_hash, read_paper
+from conftest import CITY, COUNTY, SAMPLES
 
 
-def make_pdf(path: Path, pages: list[str], title: str = "", password: str = "") -> Path:
+def make_pdf(path: Path, pages: list[str], title: str = "", user_password: str | None = None
+             ) -> Path:
+    """A real PDF with one page per string; an empty string makes a page with only a drawing."""
     pdf = FPDF()
     pdf.set_font("Helvetica", size=12)
     if title:
@@ -20,73 +26,200 @@ def make_pdf(path: Path, pages: list[str], title: str = "", password: str = "") 
         if text:
             pdf.multi_cell(0, 8, text)
         else:
-            pdf.rect(20, 20, 50, 50)  # a page with a drawing and no text, like a scan
-    if password:
-        pdf.set_encryption(owner_password="owner", user_password=password)
+            pdf.rect(20, 20, 50, 50)  # a drawing and no text, as a scan has
+    if user_password is not None:
+        pdf.set_encryption(owner_password="owner", user_password=user_password)
     pdf.output(str(path))
     return path
 
 
-def test_pdf_keeps_pages_and_title(tmp_path: Path) -> None:
-    path = make_pdf(tmp_path / "report.pdf", ["Purpose of the report", "Turnover was 4.82%."],
-                    title="Departmental Strategy Review")
-    paper = read_paper(path)
-    assert paper.title == "Departmental Strategy Review"
-    assert paper.page_at(paper.text.index("Purpose")) == 1
-    assert paper.page_at(paper.text.index("4.82%")) == 2
-
-
-def test_encrypted_pdf_is_refused_with_clear_message(tmp_path: Path) -> None:
-    path = make_pdf(tmp_path / "secret.pdf", ["Exempt information"], password="pw")
-    with pytest.raises(PaperError, match=r"secret\.pdf: the PDF is encrypted; save an "
-                                         r"unencrypted copy"):
-        read_paper(path)
-
-
-def test_truncated_pdf_is_refused_with_clear_message(tmp_path: Path) -> None:
-    whole = make_pdf(tmp_path / "whole.pdf", ["Some text here"] * 3).read_bytes()
-    path = tmp_path / "cut.pdf"
-    path.write_bytes(whole[: len(whole) // 3])
-    with pytest.raises(PaperError, match=r"cut\.pdf: .*(not a readable PDF|no text layer)"):
-        read_paper(path)
-
-
-def test_scanned_pdf_without_text_says_it_needs_ocr(tmp_path: Path) -> None:
-    path = make_pdf(tmp_path / "scan.pdf", [""])
-    with pytest.raises(PaperError, match=r"scan\.pdf: has no text layer .* needs OCR"):
-        read_paper(path)
-
-
-def test_docx_headings_become_markdown_and_tables_are_read(tmp_path: Path) -> None:
+def make_docx(path: Path) -> Path:
     doc = Docx()
     doc.core_properties.title = "Highways Committee minutes"
     doc.add_heading("7 Potholes", level=1)
     doc.add_paragraph("RESOLVED to note the report.")
-    table = doc.add_table(rows=1, cols=2)
-    table.rows[0].cells[0].text = "Repairs"
-    table.rows[0].cells[1].text = "6,250"
-    doc.save(tmp_path / "minutes.docx")
-    paper = read_paper(tmp_path / "minutes.docx")
+    doc.add_heading("Repairs by ward", level=2)
+    table = doc.add_table(rows=2, cols=3)
+    for cell, text in zip(table.rows[0].cells, ["Ward", "Repairs", "Cost"]):
+        cell.text = text
+    for cell, text in zip(table.rows[1].cells, ["Arboretum", "6,250", "£40,000"]):
+        cell.text = text
+    doc.add_paragraph("The table above covers 2019-20.")
+    doc.save(str(path))
+    return path
+
+
+def refusal(path: Path) -> str:
+    """The message of the PaperError that reading `path` raises."""
+    with pytest.raises(PaperError) as caught:
+        read_paper(path)
+    assert caught.value.source == path.name
+    return str(caught.value)
+
+
+# PDF
+
+
+def test_pdf_text_and_title_come_from_the_text_layer_and_metadata(tmp_path: Path) -> None:
+    path = make_pdf(tmp_path / "report.pdf", ["Purpose of the Report", "Turnover was 4.82%."],
+                    title="Departmental Strategy Review")
+    paper = read_paper(path)
+    assert paper.source == "report.pdf"
+    assert paper.title == "Departmental Strategy Review"
+    assert "Purpose of the Report" in paper.text and "Turnover was 4.82%." in paper.text
+
+
+def test_pdf_page_starts_give_the_page_of_text_on_page_two(tmp_path: Path) -> None:
+    path = make_pdf(tmp_path / "report.pdf",
+                    ["Purpose of the Report", "Turnover was 4.82%.", "Background papers"])
+    paper = read_paper(path)
+    assert len(paper.page_starts) == 3 and paper.page_starts[0] == 0
+    assert paper.text[paper.page_starts[1]:].startswith("Turnover was 4.82%.")
+    assert paper.page_at(paper.text.index("Purpose")) == 1
+    assert paper.page_at(paper.text.index("4.82%")) == 2
+    assert paper.page_at(paper.text.index("Background")) == 3
+    assert paper.text == "Purpose of the Report\n\nTurnover was 4.82%.\n\nBackground papers"
+
+
+def test_pdf_page_without_text_between_pages_keeps_later_page_numbers(tmp_path: Path) -> None:
+    paper = read_paper(make_pdf(tmp_path / "pack.pdf", ["Agenda", "", "Minutes"]))
+    assert paper.text == "Agenda\n\nMinutes"
+    assert paper.page_at(paper.text.index("Agenda")) == 1
+    assert paper.page_at(paper.text.index("Minutes")) == 3
+
+
+def test_pdf_with_empty_user_password_is_read(tmp_path: Path) -> None:
+    path = make_pdf(tmp_path / "locked-for-editing.pdf", ["Exempt from nothing"],
+                    user_password="")
+    assert "Exempt from nothing" in read_paper(path).text
+
+
+def test_encrypted_pdf_is_refused_with_clear_message(tmp_path: Path) -> None:
+    path = make_pdf(tmp_path / "secret.pdf", ["Exempt information"], user_password="pw")
+    assert refusal(path) == ("secret.pdf: the PDF is encrypted; save an unencrypted copy and "
+                             "ingest that")
+
+
+def test_truncated_pdf_is_refused_as_corrupt(tmp_path: Path) -> None:
+    whole = make_pdf(tmp_path / "whole.pdf", ["Some text here"] * 3).read_bytes()
+    path = tmp_path / "cut.pdf"
+    path.write_bytes(whole[: len(whole) // 2])
+    message = refusal(path)
+    assert message.startswith("cut.pdf: is not a readable PDF (corrupt or truncated): ")
+    assert message.endswith("; re-export it from the original")
+
+
+def test_web_page_saved_as_pdf_is_refused_as_corrupt(tmp_path: Path) -> None:
+    path = tmp_path / "download.pdf"
+    path.write_text("<html><body>404 Not Found</body></html>")
+    message = refusal(path)
+    assert "download.pdf: is not a readable PDF" in message and "%PDF-" in message
+
+
+def test_scanned_pdf_without_text_says_it_needs_ocr(tmp_path: Path) -> None:
+    path = make_pdf(tmp_path / "scan.pdf", ["", ""])
+    assert refusal(path) == ("scan.pdf: has no text layer (a scanned PDF?); it needs OCR "
+                             "before it can be ingested")
+
+
+def test_pdf_title_that_is_a_word_file_name_falls_back_to_the_file_name(tmp_path: Path) -> None:
+    path = make_pdf(tmp_path / "budget-report-2020-02-10.pdf", ["Budget"],
+                    title="Microsoft Word - Report template v3.docx")
+    assert read_paper(path).title == "Budget report 2020-02-10"
+
+
+# Word
+
+
+def test_docx_headings_become_markdown_lines(tmp_path: Path) -> None:
+    paper = read_paper(make_docx(tmp_path / "minutes.docx"))
     assert paper.title == "Highways Committee minutes"
-    assert "# 7 Potholes\n\nRESOLVED to note the report." in paper.text
-    assert "Repairs | 6,250" in paper.text
+    assert paper.text.startswith("# 7 Potholes\n\nRESOLVED to note the report.\n\n")
+    assert "\n## Repairs by ward\n" in paper.text
+    assert paper.page_starts == ()
+
+
+def test_docx_table_rows_are_read_in_body_order(tmp_path: Path) -> None:
+    text = read_paper(make_docx(tmp_path / "minutes.docx")).text
+    assert ("## Repairs by ward\n\nWard | Repairs | Cost\n\nArboretum | 6,250 | £40,000\n\n"
+            "The table above covers 2019-20.") in text
+
+
+def test_docx_merged_table_cell_is_read_once(tmp_path: Path) -> None:
+    doc = Docx()
+    table = doc.add_table(rows=1, cols=3)
+    merged = table.cell(0, 0).merge(table.cell(0, 1))
+    merged.text = "Total"
+    table.cell(0, 2).text = "£1,200"
+    doc.save(str(tmp_path / "totals.docx"))
+    assert read_paper(tmp_path / "totals.docx").text == "Total | £1,200"
 
 
 def test_corrupt_docx_is_refused(tmp_path: Path) -> None:
-    (tmp_path / "bad.docx").write_bytes(b"this is not a zip file")
-    with pytest.raises(PaperError, match=r"bad\.docx: is not a readable Word document"):
-        read_paper(tmp_path / "bad.docx")
+    path = tmp_path / "bad.docx"
+    path.write_bytes(b"this is not a zip file")
+    assert refusal(path).startswith("bad.docx: is not a readable Word document (.docx)")
 
 
-def test_html_text_without_scripts(tmp_path: Path) -> None:
-    (tmp_path / "page.html").write_text(
-        "<html><head><title>Agenda</title><script>alert('x')</script></head><body>"
-        "<h2>Item 4</h2><p>Budget monitoring.</p><ul><li>First point</li></ul>"
-        "<script>document.write('y')</script></body></html>", encoding="utf-8")
+def test_old_doc_renamed_to_docx_is_refused_with_a_hint(tmp_path: Path) -> None:
+    path = tmp_path / "old.docx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512)
+    message = refusal(path)
+    assert "is not a readable Word document (.docx)" in message and "save it as .docx" in message
+
+
+# HTML
+
+PAGE = """<!DOCTYPE html>
+<html><head><title>Agenda: Highways Committee</title>
+<style>body { color: red }</style></head>
+<body><script>alert(1)</script><noscript>Enable JavaScript</noscript>
+<h1>Agenda</h1>
+<!-- a comment -->
+<h2>
+   Item 4
+</h2>
+<p>Budget   monitoring
+   report.</p>
+<ul><li>
+   First point</li><li>Second point</li></ul>
+<table><tr><th>Ward</th><th>Repairs</th></tr><tr><td>Arboretum</td><td>6,250</td></tr></table>
+<div>Contact the governance officer.</div>
+</body></html>"""
+
+
+def test_html_becomes_text_with_markdown_headings_and_bullets(tmp_path: Path) -> None:
+    (tmp_path / "page.html").write_text(PAGE, encoding="utf-8")
     paper = read_paper(tmp_path / "page.html")
-    assert paper.title == "Agenda"
-    assert "## Item 4" in paper.text and "- First point" in paper.text
-    assert "alert" not in paper.text and "document.write" not in paper.text
+    assert paper.title == "Agenda: Highways Committee"
+    assert paper.text == ("# Agenda\n\n## Item 4\n\nBudget monitoring report.\n\n"
+                          "- First point\n- Second point\n\n"
+                          "Ward | Repairs\nArboretum | 6,250\n\n"
+                          "Contact the governance officer.")
+
+
+def test_html_script_style_and_comments_are_dropped(tmp_path: Path) -> None:
+    (tmp_path / "page.htm").write_text(PAGE, encoding="utf-8")
+    text = read_paper(tmp_path / "page.htm").text
+    for absent in ("alert", "color", "Enable JavaScript", "comment", "<", "DOCTYPE"):
+        assert absent not in text
+
+
+def test_html_with_unclosed_head_keeps_its_body(tmp_path: Path) -> None:
+    (tmp_path / "sloppy.html").write_text(
+        "<html><head><title>Minutes</title><body><p>RESOLVED to approve.</p></body></html>")
+    paper = read_paper(tmp_path / "sloppy.html")
+    assert (paper.title, paper.text) == ("Minutes", "RESOLVED to approve.")
+
+
+def test_html_meta_charset_is_honoured(tmp_path: Path) -> None:
+    (tmp_path / "old.html").write_bytes(
+        '<html><head><meta charset="iso-8859-1"></head><body><p>A grant of £5,000 – agreed.</p>'
+        "</body></html>".encode("cp1252"))
+    assert read_paper(tmp_path / "old.html").text == "A grant of £5,000 – agreed."
+
+
+# Plain text and markdown
 
 
 def test_windows_1252_text_keeps_pound_signs(tmp_path: Path) -> None:
@@ -94,40 +227,115 @@ def test_windows_1252_text_keeps_pound_signs(tmp_path: Path) -> None:
     assert read_paper(tmp_path / "old.txt").text == "The grant was £5,000 – agreed."
 
 
+def test_utf8_bom_and_windows_newlines_are_normalised(tmp_path: Path) -> None:
+    (tmp_path / "minutes.txt").write_bytes(
+        "\ufeffMinutes  \r\n\r\n\r\n\r\n\r\nRESOLVED to note £5,000.\r\nEnd".encode("utf-8"))
+    assert read_paper(tmp_path / "minutes.txt").text == "Minutes\n\nRESOLVED to note £5,000.\nEnd"
+
+
+def test_utf16_text_from_notepad_is_read(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_bytes("Item 5: £2m grant".encode("utf-16"))
+    assert read_paper(tmp_path / "notes.txt").text == "Item 5: £2m grant"
+
+
 def test_ligatures_and_zero_width_characters_are_normalised(tmp_path: Path) -> None:
-    (tmp_path / "odd.md").write_text("# Oﬃcers\n\nThe ﬁnance\u200b oﬃcer re\u00adported.",
-                                     encoding="utf-8")
+    (tmp_path / "odd.md").write_text(
+        "# Oﬃcers\n\nThe ﬁnance\u200b oﬃcer re\u00adported\u200d to the com\u200cmittee.\u00a0",
+        encoding="utf-8")
     paper = read_paper(tmp_path / "odd.md")
     assert paper.title == "Officers"
-    assert "The finance officer reported." in paper.text
+    assert paper.text == "# Officers\n\nThe finance officer reported to the committee."
 
 
-def test_bad_files_name_the_file_and_the_reason(tmp_path: Path) -> None:
-    cases = {
-        "empty.txt": (b"", "the file is empty"),
-        "junk.txt": (b"\x00\x01binary\x00", "binary file"),
-        "blank.md": (b"   \n\n  ", "no text found"),
-        "sheet.xlsx": (b"PK", "unsupported file type '.xlsx'"),
-    }
-    for name, (data, reason) in cases.items():
-        (tmp_path / name).write_bytes(data)
-        with pytest.raises(PaperError) as error:
-            read_paper(tmp_path / name)
-        assert str(error.value).startswith(f"{name}: ") and reason in str(error.value)
-    with pytest.raises(PaperError, match="missing.txt: cannot be read"):
-        read_paper(tmp_path / "missing.txt")
+def test_markdown_title_is_its_first_top_level_heading(tmp_path: Path) -> None:
+    (tmp_path / "notes.md").write_text("Intro line\n\n## Not this\n\n# Budget Scrutiny\n")
+    assert read_paper(tmp_path / "notes.md").title == "Budget Scrutiny"
 
 
 def test_title_falls_back_to_a_readable_file_name(tmp_path: Path) -> None:
-    path = tmp_path / "city-cyp-scrutiny-2017-09-19-agenda-pack.txt"
+    path = tmp_path / "nottingham-city-cyp-scrutiny-2017-09-19-agenda-pack.txt"
     path.write_text("NOTTINGHAM CITY COUNCIL\n\nAgenda\n")
-    assert read_paper(path).title == "City cyp scrutiny 2017-09-19 agenda pack"
+    assert read_paper(path).title == "Nottingham city cyp scrutiny 2017-09-19 agenda pack"
+    path = tmp_path / "highways_minutes__2020-01-05.md"
+    path.write_text("No heading here.")
+    assert read_paper(path).title == "Highways minutes 2020-01-05"
 
 
-def test_content_hash_follows_the_bytes(tmp_path: Path) -> None:
+def test_source_names_the_paper_when_given(tmp_path: Path) -> None:
+    path = tmp_path / "upload-1234.txt"
+    path.write_text("Agenda")
+    paper = read_paper(path, source="audit-committee-2021-03-01.txt")
+    assert paper.source == "audit-committee-2021-03-01.txt"
+    assert paper.title == "Audit committee 2021-03-01"
+
+
+# Bad files
+
+
+@pytest.mark.parametrize(("name", "data", "reason"), [
+    ("empty.txt", b"", "the file is empty"),
+    ("empty.pdf", b"", "the file is empty"),
+    ("junk.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "looks like a binary file, not text"),
+    ("junk.html", b"<html>\x00\x01\x02", "looks like a binary file, not text"),
+    ("blank.md", b"   \n\n \t \r\n", "no text found in the file"),
+    ("blank.docx", None, "no text found in the file"),
+    ("sheet.xlsx", b"PK", "unsupported file type '.xlsx'; committee-qa reads .txt, .md, .pdf"),
+    ("README", b"text", "unsupported file type (no extension)"),
+])
+def test_bad_file_is_refused_naming_the_file_and_the_reason(
+        tmp_path: Path, name: str, data: bytes | None, reason: str) -> None:
+    path = tmp_path / name
+    if data is None:
+        Docx().save(str(path))
+    else:
+        path.write_bytes(data)
+    message = refusal(path)
+    assert message.startswith(f"{name}: ") and reason in message
+
+
+def test_missing_file_is_refused_with_the_os_message(tmp_path: Path) -> None:
+    message = refusal(tmp_path / "missing.txt")
+    assert message == "missing.txt: cannot be read: No such file or directory"
+
+
+def test_folder_named_like_a_paper_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "folder.txt").mkdir()
+    assert refusal(tmp_path / "folder.txt").startswith("folder.txt: cannot be read: ")
+
+
+# Identity, interface and the sample papers
+
+
+def test_content_hash_is_the_sha256_of_the_bytes_and_follows_them(tmp_path: Path) -> None:
     path = tmp_path / "a.txt"
-    path.write_text("one")
+    data = b"minutes " * 300_000  # more than one 1 MiB block
+    path.write_bytes(data)
     first = content_hash(path)
-    assert content_hash(path) == first
-    path.write_text("two")
+    assert first == hashlib.sha256(data).hexdigest() == content_hash(path)
+    path.write_bytes(data + b".")
     assert content_hash(path) != first
+
+
+def test_supported_suffixes_are_the_formats_read() -> None:
+    assert SUPPORTED_SUFFIXES == {".txt", ".md", ".pdf", ".docx", ".html", ".htm"}
+
+
+def test_importing_papers_loads_no_format_library() -> None:
+    code = ("import sys, committee_qa.papers; "
+            "print(sorted(m for m in ('pypdf', 'docx', 'bs4') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, env={"PYTHONPATH": str(Path(__file__).parents[1] / "src")})
+    assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(("name", "known", "title"), [
+    (COUNTY, "38 new social work staff",
+     "Nottinghamshire cyp committee 2020-02-10 departmental strategy review"),
+    (CITY, "RESOLVED to thank Nick Lee", "Nottingham city cyp scrutiny 2017-09-19 agenda pack"),
+])
+def test_sample_papers_are_read_whole(name: str, known: str, title: str) -> None:
+    paper = read_paper(SAMPLES / name)
+    assert paper.source == name and paper.title == title
+    assert known in paper.text
+    assert paper.page_starts == () and paper.page_at(0) is None
+    assert "\r" not in paper.text and "\n\n\n" not in paper.text

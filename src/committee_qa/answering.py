@@ -40,6 +40,7 @@ class AnswerPolicy:
     min_similarity: float = 0.25  # below this for the best passage's meaning, abstain
     min_coverage: float = 0.18  # share of the question's weighted words the best sentence has
     keep_ratio: float = 0.8  # further sentences must score this share of the best
+    other_paper_ratio: float = 0.92  # ... and this share when they come from another paper
     max_sentences: int = 3
     max_citations: int = 3
     require_specifics: bool = True  # years, names and figures asked about must be there
@@ -100,16 +101,24 @@ class Answerer:
         found: list[_Candidate] = []
         for n, passage in enumerate(passages):
             heading_terms = set(terms(passage.chunk.heading))
-            for sentence in _units(passage.chunk.text):
-                words = set(terms(sentence))
+            units = _units(passage.chunk.text)
+            unit_terms = [set(terms(u)) for u in units]
+            for i, (sentence, words) in enumerate(zip(units, unit_terms)):
                 if len(words) < 3 or _is_heading(sentence):
                     continue
-                # The heading a passage sits under counts for half: it says what the
-                # sentence is about ("RESOLVED to thank..." under "15 EDUCATION TRUST").
-                covered = sum(w for t, w in weights.items() if t in words)
-                covered += 0.5 * sum(
-                    w for t, w in weights.items() if t in heading_terms and t not in words
-                )
+                # Words of the heading count for half, and of the sentence just before for a
+                # third: they say what the sentence is about ("RESOLVED to thank..." under
+                # "15 EDUCATION TRUST"; "38 ... were recruited" after "During the six-month
+                # period ...").
+                before = unit_terms[i - 1] if i else set()
+                covered = 0.0
+                for term, weight in weights.items():
+                    if term in words:
+                        covered += weight
+                    elif term in heading_terms:
+                        covered += 0.5 * weight
+                    elif term in before:
+                        covered += 0.33 * weight
                 coverage = covered / total
                 score = 0.6 * coverage - 0.02 * n
                 if wants_figure and _FIGURE.search(_LIST_MARKER.sub("", sentence)):
@@ -140,12 +149,16 @@ class Answerer:
                  candidates: list[_Candidate]) -> Answer:
         best = candidates[0].score
         chosen = [candidates[0]]
+        first_paper = passages[candidates[0].passage].chunk.doc_id
         for candidate in candidates[1:]:
             if len(chosen) == self.policy.max_sentences:
                 break
             cited = {c.passage for c in chosen}
             if candidate.score < self.policy.keep_ratio * best:
                 break
+            other_paper = passages[candidate.passage].chunk.doc_id != first_paper
+            if other_paper and candidate.score < self.policy.other_paper_ratio * best:
+                continue  # another paper's sentence must be nearly as good to be added
             if candidate.passage not in cited and len(cited) == self.policy.max_citations:
                 continue
             if any(candidate.text in c.text or c.text in candidate.text for c in chosen):

@@ -73,7 +73,7 @@ class _Chunker:
     def _push_heading(self, block: _Block) -> None:
         text = " ".join(self.paper.text[block.start : block.end].split())
         text = _MARKDOWN_HEADING.sub(r"\2", text)
-        text = _BOLD_LINE.sub(r"\1", text).strip("*# ")
+        text = " ".join(_BOLD_LINE.sub(r"\1", text).replace("**", " ").strip("*# ").split())
         if self.heading_start is None:
             self.heading_start = block.start
         level = block.heading_level

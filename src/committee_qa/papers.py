@@ -1,24 +1,47 @@
-"""File -> text with pages. The only module that imports PDF, Word and HTML libraries."""
+"""File -> text with pages: the only module that imports PDF, Word and HTML libraries."""
 
 from __future__ import annotations
 
+import codecs
 import hashlib
+import io
 import logging
 import re
 import unicodedata
+import zipfile
 from pathlib import Path
+from typing import Any
 
 from .errors import PaperError
 from .schema import Paper
 
 SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".pdf", ".docx", ".html", ".htm"})
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+
+_TEXT_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})
+_ENCRYPTED = "the PDF is encrypted; save an unencrypted copy and ingest that"
+_NO_TEXT_LAYER = "has no text layer (a scanned PDF?); it needs OCR before it can be ingested"
+# Zero-width characters and the soft hyphen vanish, as do control characters other than tab
+# and newline; form feeds, vertical tabs (Word's manual line break) and Unicode line
+# separators become newlines.
+_INVISIBLE: dict[int, str | None] = {
+    **dict.fromkeys([0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD, 0x7F], None),
+    **dict.fromkeys([*range(0x00, 0x09), *range(0x0E, 0x20)], None),
+    **dict.fromkeys([0x0B, 0x0C, 0x2028, 0x2029], "\n"),
+}
 _BLANK_LINES = re.compile(r"\n{3,}")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
+_MARKDOWN_TITLE = re.compile(r"^#[ \t]+(\S.*)$", re.MULTILINE)
+# Producer boilerplate that is no title at all: fall back to the file name instead.
+_JUNK_TITLE = re.compile(r"^(?:microsoft \w+ - .*|untitled\W*\d*|.*\.(?:docx?|pdf|rtf|odt))$", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re.IGNORECASE)
+_HTML_BLOCKS = frozenset("""p div section article main header footer nav aside table thead tbody
+    tfoot caption ul ol dl dt dd blockquote pre form fieldset figure figcaption address hr
+    center""".split())
+_HTML_SKIPPED = frozenset({"script", "style", "noscript", "template", "title", "meta", "link"})
 
 
 def content_hash(path: Path) -> str:
-    """The sha256 of the file's bytes: a paper's identity."""
+    """The sha256 of the file's bytes, in hex: a paper's identity."""
     digest = hashlib.sha256()
     with path.open("rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -31,151 +54,224 @@ def read_paper(path: Path, source: str | None = None) -> Paper:
     source = source or path.name
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise PaperError(source, f"unsupported file type '{path.suffix}'; committee-qa reads "
+        kind = f"'{path.suffix}'" if path.suffix else "(no extension)"
+        raise PaperError(source, f"unsupported file type {kind}; committee-qa reads "
                                  ".txt, .md, .pdf, .docx, .html")
     try:
         data = path.read_bytes()
     except OSError as error:
         raise PaperError(source, f"cannot be read: {error.strerror or error}") from None
     if not data:
-        raise PaperError(source, "the file is empty; export the paper again")
-    if suffix in (".txt", ".md", ".html", ".htm") and b"\x00" in data[:8192]:
-        raise PaperError(source, "looks like a binary file, not text; check it is the paper "
-                                 "you meant")
+        raise PaperError(source, "the file is empty; save or download the paper again")
     if suffix == ".pdf":
         pages, title = _read_pdf(data, source)
     elif suffix == ".docx":
-        pages, title = _read_docx(path, source)
+        pages, title = _read_docx(data, source)
     elif suffix in (".html", ".htm"):
-        pages, title = _read_html(_decode(data), source)
+        pages, title = _read_html(data, source)
     else:
-        text = _decode(data)
-        pages, title = [text], _markdown_title(text) if suffix == ".md" else ""
-    pages = [_normalise(p) for p in pages]
-    text, starts = _join(pages)
+        pages, title = [_decode(data, source)], ""
+    text, starts = _join([_normalise(page).strip("\n") for page in pages])
     if not text.strip():
-        raise PaperError(source, "no text found in the file")
-    title = " ".join(_normalise(title).split()) or _title_from_name(path.stem)
+        raise PaperError(source, _NO_TEXT_LAYER if suffix == ".pdf" and pages
+                         else "no text found in the file")
+    title = (_clean_title(title)
+             or (_clean_title(_markdown_title(text)) if suffix == ".md" else "")
+             or _title_from_name(Path(source).stem or path.stem) or source)
     return Paper(source=source, title=title, text=text,
                  page_starts=tuple(starts) if suffix == ".pdf" else ())
 
 
 def _read_pdf(data: bytes, source: str) -> tuple[list[str], str]:
-    import io
-
     from pypdf import PdfReader
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
+    if b"%PDF-" not in data[:1024]:
+        raise PaperError(source, _unreadable_pdf("no %PDF- header (a web page saved as .pdf?)"))
     try:
         reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise PaperError(source, "the PDF is encrypted; save an unencrypted copy and "
-                                     "ingest that")
+        if reader.is_encrypted:
+            try:
+                opened = bool(reader.decrypt(""))  # an empty user password opens many
+            except Exception:  # e.g. AES without the cryptography package
+                opened = False
+            if not opened:
+                raise PaperError(source, _ENCRYPTED)
         pages = [page.extract_text() or "" for page in reader.pages]
-        title = str(reader.metadata.get("/Title") or "") if reader.metadata else ""
+        metadata = reader.metadata
+        title = str(metadata.title or "") if metadata is not None else ""
     except PaperError:
         raise
-    except Exception as error:  # pypdf raises many kinds on damaged files
-        if "encrypt" in str(error).lower() or "password" in str(error).lower():
-            raise PaperError(source, "the PDF is encrypted; save an unencrypted copy and "
-                                     "ingest that") from None
-        detail = str(error).splitlines()[0][:80] if str(error) else type(error).__name__
-        raise PaperError(source, f"is not a readable PDF (corrupt or truncated: {detail}); "
-                                 "re-export it from the original") from None
-    if pages and not any(p.strip() for p in pages):
-        raise PaperError(source, "has no text layer (a scanned PDF?); it needs OCR before it "
-                                 "can be ingested")
+    except Exception as error:  # pypdf raises many kinds of error on damaged files
+        raise PaperError(source, _unreadable_pdf(_short(error))) from None
     return pages, title
 
 
-def _read_docx(path: Path, source: str) -> tuple[list[str], str]:
+def _unreadable_pdf(detail: str) -> str:
+    return f"is not a readable PDF (corrupt or truncated): {detail}; re-export it from the original"
+
+
+def _read_docx(data: bytes, source: str) -> tuple[list[str], str]:
     import docx
-    from docx.document import Document as DocxDocument
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     try:
-        document: DocxDocument = docx.Document(str(path))
+        document = docx.Document(io.BytesIO(data))
     except Exception as error:
-        raise PaperError(source, f"is not a readable Word document (.docx): "
-                                 f"{type(error).__name__}; re-save it from Word") from None
+        if data.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: a Word 97-2003 .doc renamed
+            detail = "it is an old .doc file; open it in Word and save it as .docx"
+        elif not zipfile.is_zipfile(io.BytesIO(data)):
+            detail = "it is not a Word package; re-save it from Word as .docx"
+        else:
+            detail = f"{_short(error)}; re-save it from Word as .docx"
+        raise PaperError(source, f"is not a readable Word document (.docx): {detail}") from None
     blocks: list[str] = []
     for item in document.iter_inner_content():
         if isinstance(item, Paragraph):
-            text = item.text.strip()
-            style = item.style.name if item.style is not None else ""
-            level = style.removeprefix("Heading ").strip()
-            if text and style.startswith("Heading") and level.isdigit():
-                text = "#" * int(level) + " " + text
-            elif text and style == "Title":
-                text = "# " + text
-            blocks.append(text)
+            blocks.append(_docx_paragraph(item.text, item.style.name if item.style else ""))
         elif isinstance(item, Table):
-            rows = [" | ".join(c.text.strip() for c in row.cells) for row in item.rows]
-            blocks.append("\n".join(rows))
+            blocks.extend(_docx_row(row.cells) for row in item.rows)
     title = document.core_properties.title or ""
-    return ["\n\n".join(b for b in blocks if b)], title
+    return ["\n\n".join(block for block in blocks if block)], title
 
 
-def _read_html(markup: str, source: str) -> tuple[list[str], str]:
+def _docx_paragraph(text: str, style: str | None) -> str:
+    """A Word paragraph as text; heading styles become markdown headings for the chunker."""
+    text = text.strip()
+    heading = re.fullmatch(r"Heading (\d)", style or "")
+    if text and heading:
+        return "#" * min(int(heading.group(1)), 6) + " " + " ".join(text.split())
+    if text and style == "Title":
+        return "# " + " ".join(text.split())
+    return text
+
+
+def _docx_row(cells: Any) -> str:
+    """A table row as 'cell | cell'; a merged cell is listed once."""
+    texts: list[str] = []
+    previous = None
+    for cell in cells:
+        if cell._tc is not previous:  # merged cells repeat the same <w:tc>
+            texts.append(" ".join(cell.text.split()))
+        previous = cell._tc
+    return " | ".join(texts) if any(texts) else ""
+
+
+def _read_html(data: bytes, source: str) -> tuple[list[str], str]:
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(markup, "html.parser")
-    title = soup.title.get_text(" ", strip=True) if soup.title else ""
-    for tag in soup(["script", "style", "noscript", "head", "template"]):
-        tag.decompose()
-    for level in range(1, 7):
-        for tag in soup.find_all(f"h{level}"):
-            tag.insert_before("\n\n" + "#" * level + " ")
-            tag.insert_after("\n\n")
-    for tag in soup.find_all("li"):
-        tag.insert_before("\n- ")
-    for tag in soup.find_all("tr"):
-        cells = [c.get_text(" ", strip=True) for c in tag.find_all(["td", "th"])]
-        tag.replace_with("\n" + " | ".join(cells) + "\n")
-    for tag in soup.find_all(["p", "div", "section", "article", "table", "ul", "ol",
-                              "blockquote", "pre", "br"]):
-        tag.insert_before("\n\n")
-        tag.insert_after("\n\n")
-    lines = [" ".join(line.split()) for line in soup.get_text().splitlines()]
-    text = "\n".join(lines)
-    return [text], title
+    soup = BeautifulSoup(_decode(data, source, _html_encoding(data)), "html.parser")
+    title_tag = soup.find("title")
+    title = title_tag.get_text(" ", strip=True) if title_tag else ""
+    out: list[str] = []
+    _html_text(soup, out)
+    lines = (" ".join(line.split()) for line in "".join(out).split("\n"))
+    return ["\n".join(line for line in lines if line != "-")], title
 
 
-def _decode(data: bytes) -> str:
+def _html_text(node: Any, out: list[str]) -> None:
+    """Append the text of `node`'s children to `out`, with newlines where blocks end."""
+    from bs4.element import NavigableString, PreformattedString, Tag
+
+    for child in node.children:
+        if isinstance(child, PreformattedString):  # comments, doctype, CDATA
+            continue
+        if isinstance(child, NavigableString):
+            out.append(re.sub(r"\s+", " ", str(child)))
+            continue
+        if not isinstance(child, Tag) or child.name in _HTML_SKIPPED:
+            continue
+        name = child.name
+        if name == "head" and child.find("body") is None:  # html.parser nests an unclosed head
+            continue
+        if re.fullmatch(r"h[1-6]", name):
+            out.append(f"\n\n{'#' * int(name[1])} {child.get_text(' ', strip=True)}\n\n")
+        elif name == "tr":
+            cells = [c.get_text(" ", strip=True) for c in child.find_all(["td", "th"])]
+            out.append("\n" + (" | ".join(cells) if any(cells) else ""))
+        elif name == "li":
+            out.append("\n- ")
+            _html_text(child, out)
+        elif name == "br":
+            out.append("\n")
+        elif name in _HTML_BLOCKS:
+            out.append("\n\n")
+            _html_text(child, out)
+            out.append("\n\n")
+        else:
+            _html_text(child, out)
+
+
+def _html_encoding(data: bytes) -> str | None:
+    """The charset a page declares in a <meta> tag, when it is not UTF-8 (which is the default)."""
+    match = _META_CHARSET.search(data[:4096])
+    if data.startswith(codecs.BOM_UTF8) or not match:
+        return None
+    try:
+        name = codecs.lookup(match.group(1).decode("ascii")).name
+    except (LookupError, UnicodeDecodeError):
+        return None
+    if name in ("latin-1", "iso8859-1", "ascii"):
+        return "cp1252"  # what browsers do: such pages are really Windows-1252
+    return None if name.startswith(("utf-8", "utf-16")) else name
+
+
+def _decode(data: bytes, source: str, encoding: str | None = None) -> str:
+    """Text from bytes: UTF-8 (BOM or not), else Windows-1252, as Windows exports with £ are."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace")  # Notepad's "Unicode"
+    if b"\x00" in data[:8192]:
+        raise PaperError(source, "looks like a binary file, not text; check it is the paper "
+                                 "you meant")
+    if encoding:
+        return data.decode(encoding, errors="replace")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")  # Windows exports: £ is 0xA3
+        return data.decode("cp1252", errors="replace")
 
 
 def _normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = text.translate(_ZERO_WIDTH)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_INVISIBLE)
+    text = unicodedata.normalize("NFKC", text)  # ligatures such as "ﬁ" become "fi"
     text = "\n".join(line.rstrip() for line in text.split("\n"))
     return _BLANK_LINES.sub("\n\n", text)
 
 
 def _join(pages: list[str]) -> tuple[str, list[int]]:
-    starts, parts, offset = [], [], 0
+    """Pages joined by blank lines, and where each starts; an empty page starts with the next."""
+    parts: list[str] = []
+    starts: list[int] = []
+    length = 0
     for page in pages:
-        starts.append(offset)
-        parts.append(page)
-        offset += len(page) + 2
+        gap = 2 if parts else 0
+        starts.append(length + gap)
+        if page:
+            parts.append(page)
+            length += gap + len(page)
     return "\n\n".join(parts), starts
 
 
+def _short(error: Exception) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0][:100] if lines else type(error).__name__
+
+
+def _clean_title(title: str) -> str:
+    title = " ".join(_normalise(title).split())
+    return "" if _JUNK_TITLE.match(title) else title
+
+
 def _markdown_title(text: str) -> str:
-    match = re.search(r"^#\s+(.+)$", text, re.MULTILINE)
-    return match.group(1).strip() if match else ""
+    match = _MARKDOWN_TITLE.search(text)
+    return match.group(1).strip().rstrip("#").strip() if match else ""
 
 
 def _title_from_name(stem: str) -> str:
-    """'city-cyp-2017-09-19-agenda-pack' -> 'City cyp 2017-09-19 agenda pack'."""
-    dates = _ISO_DATE.findall(stem)
-    words = _ISO_DATE.sub("\0", stem)
-    words = re.sub(r"[-_]+", " ", words)
-    for date in dates:
-        words = words.replace("\0", date, 1)
+    """'city-cyp-scrutiny-2017-09-19-agenda-pack' -> 'City cyp scrutiny 2017-09-19 agenda pack'."""
+    parts = _ISO_DATE.split(stem)  # odd positions hold the dates, kept whole
+    words = " ".join(part if i % 2 else re.sub(r"[-_]+", " ", part)
+                     for i, part in enumerate(parts))
     words = " ".join(words.split())
     return words[:1].upper() + words[1:]

@@ -39,10 +39,27 @@ def tokens(text: str) -> list[str]:
     return [t.lower().replace(",", "").replace("’", "'") for t in _TOKEN.findall(text)]
 
 
+# Ways councillors and officers say the same thing. A text using any phrase of a class also
+# gets that class's token, so "last half-year" finds "the six-month period".
+EQUIVALENT_PHRASES = (
+    ("half-year", "half year", "six-month", "six month", "six months", "6 months", "6-month"),
+    ("social workers", "social worker", "social work staff", "social work practitioners"),
+    ("year-end", "year end", "end of the year", "end of the financial year"),
+    ("looked after children", "children in care", "child in care", "looked after child"),
+)
+_EQUIVALENTS = [
+    (re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b", re.IGNORECASE),
+     "~" + re.sub(r"\W+", "_", phrases[0]))
+    for phrases in EQUIVALENT_PHRASES
+]
+
+
 def terms(text: str) -> list[str]:
-    """Stemmed content words: what keyword search and sentence scoring match on."""
+    """Stemmed content words, plus a token for each council phrase the text uses."""
     words = (t.removesuffix("'s") for t in tokens(text))
-    return [stem(t) for t in words if t not in STOPWORDS]
+    found = [stem(t) for t in words if t not in STOPWORDS]
+    found += [token for pattern, token in _EQUIVALENTS if pattern.search(text)]
+    return found
 
 
 # A sentence ends at . ! ? or ; followed by space and an upper-case letter, digit, quote or

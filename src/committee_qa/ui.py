@@ -55,7 +55,9 @@ def build_app(assistant: Assistant) -> Any:
         gr.Markdown(f"## {TITLE}\nAnswers are quoted from the papers, with the passages "
                     f"they come from. The index holds {len(papers)} papers "
                     f"({assistant.store.count_chunks()} passages).")
+        # No "share" button: it would post conversations to Hugging Face Discussions.
         chatbot = gr.Chatbot(label="Conversation", height=520, sanitize_html=True,
+                             buttons=["copy", "copy_all"],
                              elem_id="chat")
         question = gr.Textbox(label="Your question", placeholder="e.g. What was resolved on …?",
                               elem_id="question", submit_btn=True)
