@@ -124,7 +124,7 @@ class Answerer:
                 if wants_figure and _FIGURE.search(_LIST_MARKER.sub("", sentence)):
                     score += 0.05
                 if wants_decision and _DECISION.match(_LIST_MARKER.sub("", sentence)):
-                    score += 0.15
+                    score += 0.3  # resolutions answer "what was decided" first
                 found.append(_Candidate(n, sentence, coverage, 0.0, score))
         # Meaning is weighed for the most promising sentences only: it costs a model call.
         found.sort(key=lambda c: -c.score)
@@ -149,13 +149,19 @@ class Answerer:
                  candidates: list[_Candidate]) -> Answer:
         best = candidates[0].score
         chosen = [candidates[0]]
-        first_paper = passages[candidates[0].passage].chunk.doc_id
+        first_chunk = passages[candidates[0].passage].chunk
+        first_paper, first_item = first_chunk.doc_id, (first_chunk.doc_id, first_chunk.item)
+        first_decision = bool(_DECISION.match(candidates[0].text))
         for candidate in candidates[1:]:
             if len(chosen) == self.policy.max_sentences:
                 break
             cited = {c.passage for c in chosen}
             if candidate.score < self.policy.keep_ratio * best:
                 break
+            chunk = passages[candidate.passage].chunk
+            if first_decision and _DECISION.match(candidate.text) and (
+                    chunk.doc_id, chunk.item) != first_item:
+                continue  # another minute's resolution does not answer for this one
             other_paper = passages[candidate.passage].chunk.doc_id != first_paper
             if other_paper and candidate.score < self.policy.other_paper_ratio * best:
                 continue  # another paper's sentence must be nearly as good to be added
@@ -212,7 +218,10 @@ def _citation(n: int, passage: Passage) -> Citation:
     chunk = passage.chunk
     return Citation(n=n, source=chunk.source, title=chunk.title, page=chunk.page,
                     heading=chunk.heading, text=chunk.text.strip(), score=round(passage.score, 4),
-                    start=chunk.start, end=chunk.end)
+                    start=chunk.start, end=chunk.end, doc_type=chunk.doc_type,
+                    council=chunk.council, committee=chunk.committee,
+                    meeting_date=chunk.meeting_date, item=chunk.item,
+                    item_title=chunk.item_title, paragraph=chunk.paragraph)
 
 
 def quotable(text: str) -> str:

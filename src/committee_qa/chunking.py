@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from .schema import Chunk, Paper
+from .schema import Chunk, Document, Paper
+from .structure import split_pack, title_case
 from .text import split_sentences
 
 TARGET_CHARS = 800  # about 180 word pieces: the model reads up to 256
@@ -27,24 +28,71 @@ class _Block:
     heading_level: int = 0  # 0 for body text
 
 
-def chunk_paper(paper: Paper, doc_id: str) -> list[Chunk]:
-    """Cut a paper into passages that each carry their heading path, page and span."""
-    chunker = _Chunker(paper, doc_id)
-    for block in _blocks(paper.text):
-        chunker.add(block)
-    return chunker.finish()
+_MINUTE_HEADING = re.compile(r"^(\d{1,3})\s+(\S.*)$")
+# A chunk opening with a numbered section heading ("7 Wards affected") or marker is that
+# paragraph; markers inside it are lettered points and numbered sub-paragraphs.
+_OPENING = re.compile(r"^\s*(?:[-•*]\s*)?(\(?[a-z]{1,2}\)|\(?\d{1,2}\)|\d+(?:\.\d+)+|\d{1,2}\.?)"
+                      r"\s+\S")
+_PARAGRAPH = re.compile(r"^\s*(?:[-•*]\s*)?"
+                        r"(\(?[a-z]{1,2}\)|\(?\d{1,2}\)|\d+(?:\.\d+)+|\d{1,3}\.)\s",
+                        re.M)
+
+
+def chunk_paper(paper: Paper, doc_id: str,
+                overrides: dict[str, str] | None = None) -> list[Chunk]:
+    """Cut a paper into passages, document by document of the pack; each passage carries
+    its meeting, item, paragraph, heading path, page and span. No chunk crosses documents."""
+    chunks: list[Chunk] = []
+    for document in split_pack(paper.text, overrides):
+        chunker = _Chunker(paper, doc_id, first_index=len(chunks))
+        for block in _blocks(paper.text, document.start, document.end):
+            chunker.add(block)
+        previous: Chunk | None = None
+        for chunk in chunker.finish():
+            previous = _placed(chunk, document, previous)
+            chunks.append(previous)
+    return chunks
+
+
+def _placed(chunk: Chunk, document: Document, previous: Chunk | None) -> Chunk:
+    """A chunk with its place in the pack: document, meeting, minute or item, paragraph."""
+    item, item_title = document.item, document.item_title
+    if document.doc_type == "minutes":
+        item, item_title = "", ""
+        for heading in reversed(chunk.heading.split(" > ")):
+            minute = _MINUTE_HEADING.match(heading.split(" — ")[-1])
+            if minute:
+                item, item_title = minute.group(1), title_case(minute.group(2))
+                break
+    markers = _PARAGRAPH.findall(chunk.text)
+    opening = _OPENING.match(chunk.text) or _PARAGRAPH.search(_first_lines(chunk.text, 3))
+    if opening:
+        paragraph = opening.group(1)
+    elif previous is not None and previous.item == item and previous.last_paragraph:
+        paragraph = previous.last_paragraph  # the chunk goes on with the paragraph before
+    else:
+        paragraph = markers[0] if markers else ""
+    return replace(
+        chunk, doc_type=document.doc_type, council=document.council,
+        committee=document.committee,
+        meeting_date=document.minutes_of or document.meeting_date, item=item,
+        item_title=item_title, paragraph=paragraph.rstrip("."),
+        last_paragraph=(markers[-1] if markers else paragraph).rstrip("."),
+        title=document.title or chunk.title,
+    )
 
 
 class _Chunker:
     """Packs body blocks into chunks, flushing at every heading."""
 
-    def __init__(self, paper: Paper, doc_id: str) -> None:
-        self.paper, self.doc_id = paper, doc_id
+    def __init__(self, paper: Paper, doc_id: str, first_index: int = 0) -> None:
+        self.paper, self.doc_id, self.first_index = paper, doc_id, first_index
         self.chunks: list[Chunk] = []
         self.headings: list[tuple[int, str]] = []
         self.heading_start: int | None = None  # headings not yet followed by body text
         self.last_was_heading = False
         self.start = self.end = -1
+        self.heading_end = -1
 
     def add(self, block: _Block) -> None:
         if block.heading_level:
@@ -66,7 +114,7 @@ class _Chunker:
     def finish(self) -> list[Chunk]:
         self._flush()
         if not self.chunks and self.heading_start is not None:  # a paper of headings only
-            self.start, self.end = self.heading_start, len(self.paper.text.rstrip())
+            self.start, self.end = self.heading_start, self.heading_end
             self._flush()
         return self.chunks
 
@@ -76,6 +124,7 @@ class _Chunker:
         text = " ".join(_BOLD_LINE.sub(r"\1", text).replace("**", " ").strip("*# ").split())
         if self.heading_start is None:
             self.heading_start = block.start
+        self.heading_end = block.end
         level = block.heading_level
         if self.last_was_heading and self.headings and self.headings[-1][0] == level == 1:
             # A run of capitalised lines ("COMMITTEE", "19 SEPTEMBER 2017", "REPORT OF ...")
@@ -93,7 +142,7 @@ class _Chunker:
         self.chunks.append(
             Chunk(
                 doc_id=self.doc_id,
-                index=len(self.chunks),
+                index=self.first_index + len(self.chunks),
                 text=text,
                 source=self.paper.source,
                 title=self.paper.title,
@@ -125,15 +174,19 @@ def _pieces(text: str, block: _Block) -> list[tuple[int, int]]:
     return pieces
 
 
+def _first_lines(text: str, count: int) -> str:
+    return "\n".join([line for line in text.split("\n") if line.strip()][:count])
+
+
 def _full(size: int, size_with_next: int) -> bool:
     """Whether a chunk of `size` characters should close rather than take the next piece."""
     return size_with_next > MAX_CHARS or (size_with_next > TARGET_CHARS and size >= MIN_CHARS)
 
 
-def _blocks(text: str) -> list[_Block]:
-    """Paragraphs, list items and headings, as spans of the text."""
+def _blocks(text: str, start: int = 0, end: int | None = None) -> list[_Block]:
+    """Paragraphs, list items and headings of text[start:end], as spans of the text."""
     blocks: list[_Block] = []
-    lines = _line_spans(text)
+    lines = _line_spans(text, start, len(text) if end is None else end)
     current: list[tuple[int, int]] = []
 
     def close() -> None:
@@ -187,9 +240,9 @@ def _title_like(line: str) -> bool:
     return len(words) <= 6 or capitals * 2 >= len(long_words)
 
 
-def _line_spans(text: str) -> list[tuple[int, int]]:
-    spans, start = [], 0
-    for line in text.split("\n"):
+def _line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans = []
+    for line in text[start:end].split("\n"):
         spans.append((start, start + len(line)))
         start += len(line) + 1
     return spans

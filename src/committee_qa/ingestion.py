@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -10,7 +11,7 @@ from typing import Protocol
 
 from .chunking import chunk_paper
 from .errors import PaperError
-from .papers import SUPPORTED_SUFFIXES, content_hash, read_paper
+from .papers import SUPPORTED_SUFFIXES, content_hash, read_paper, read_sidecar, sidecar_path
 from .schema import IngestReport, PaperFailure, PaperRecord
 from .store import Store
 
@@ -83,6 +84,10 @@ def _ingest_one(path: Path, known: dict[str, PaperRecord], store: Store,
                                     ".txt, .md, .pdf, .docx, .html")
     try:
         doc_id = content_hash(path)[:32]
+        overrides = read_sidecar(path)
+        if overrides:  # what a sidecar states is part of the paper's identity
+            doc_id = hashlib.sha256(
+                (doc_id + content_hash(sidecar_path(path))).encode()).hexdigest()[:32]
     except OSError as error:
         raise PaperError(path.name, f"cannot be read: {error.strerror or error}") from None
     previous = known.get(path.name)
@@ -94,7 +99,7 @@ def _ingest_one(path: Path, known: dict[str, PaperRecord], store: Store,
         store.commit_paper(record)
         return record, 0
     paper = read_paper(path)
-    chunks = chunk_paper(paper, doc_id)
+    chunks = chunk_paper(paper, doc_id, overrides)
     vectors = embedder.embed_texts([c.embedding_text for c in chunks])
     store.write_chunks(chunks, vectors)
     record = PaperRecord(source=path.name, doc_id=doc_id, title=paper.title,

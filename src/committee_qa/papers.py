@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import io
+import json
 import logging
 import re
 import unicodedata
@@ -275,3 +276,37 @@ def _title_from_name(stem: str) -> str:
                      for i, part in enumerate(parts))
     words = " ".join(words.split())
     return words[:1].upper() + words[1:]
+
+
+SIDECAR_FIELDS = ("doc_type", "title", "council", "committee", "meeting_date", "minutes_of",
+                  "item", "item_title", "author", "contact")
+
+
+def sidecar_path(path: Path) -> Path:
+    """Where a paper's metadata file lives: 'minutes.pdf' -> 'minutes.pdf.json'."""
+    return path.with_name(path.name + ".json")
+
+
+def read_sidecar(path: Path) -> dict[str, str]:
+    """The metadata a sidecar file states for a paper (empty without one)."""
+    sidecar = sidecar_path(path)
+    if not sidecar.exists():
+        return {}
+    try:
+        data = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise PaperError(path.name, f"its metadata file {sidecar.name} is not readable JSON "
+                                    f"({_short(error)}); fix it or remove it") from None
+    if not isinstance(data, dict):
+        raise PaperError(path.name, f"its metadata file {sidecar.name} must hold one JSON "
+                                    'object, e.g. {"committee": "Planning Committee"}')
+    unknown = sorted(set(data) - set(SIDECAR_FIELDS))
+    if unknown:
+        raise PaperError(path.name, f"its metadata file {sidecar.name} has unknown field(s) "
+                                    f"{', '.join(unknown)}; it may state "
+                                    f"{', '.join(SIDECAR_FIELDS)}")
+    for field in ("meeting_date", "minutes_of"):
+        if data.get(field) and not _ISO_DATE.fullmatch(str(data[field])):
+            raise PaperError(path.name, f"its metadata file {sidecar.name} gives {field} "
+                                        f"{data[field]!r}; write the date as YYYY-MM-DD")
+    return {k: str(v) for k, v in data.items() if v not in (None, "")}

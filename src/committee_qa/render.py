@@ -5,18 +5,61 @@ from __future__ import annotations
 import html
 import textwrap
 from dataclasses import asdict
+from datetime import date
 from typing import Any
 
 from .schema import Answer, Citation, IngestReport
 
 
 def place(citation: Citation) -> str:
-    """Where a passage is, as a person would cite it: title, page, heading."""
-    parts = [citation.title or citation.source]
+    """Where a passage is, as a person would cite it: "Minutes — Children and Young People
+    Scrutiny Committee, 18 July 2017, minute 13(r), p. 7"; title and heading when the
+    paper's structure is not known."""
+    if not citation.doc_type or citation.doc_type == "other":
+        parts = [citation.title or citation.source]
+        if citation.page is not None:
+            parts.append(f"p. {citation.page}")
+        if citation.heading:
+            parts.append(_shorten(citation.heading, 90))
+        return ", ".join(parts)
+    kind = DOC_TYPES.get(citation.doc_type, citation.doc_type.title())
+    body = citation.committee or citation.title or citation.source
+    if citation.council and citation.council.split()[0] not in body:
+        body += f" ({citation.council})"
+    parts = [f"{kind} — {body}"]
+    if citation.meeting_date:
+        parts.append(long_date(citation.meeting_date))
+    reference = _reference(citation)
+    if reference:
+        parts.append(reference)
     if citation.page is not None:
         parts.append(f"p. {citation.page}")
-    if citation.heading:
-        parts.append(_shorten(citation.heading, 90))
+    return ", ".join(parts)
+
+
+DOC_TYPES = {"agenda": "Agenda", "minutes": "Minutes", "report": "Report",
+             "appendix": "Appendix"}
+
+
+def long_date(iso: str) -> str:
+    """'2017-07-18' -> '18 July 2017'."""
+    try:
+        day = date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{day.day} {day:%B %Y}"
+
+
+def _reference(citation: Citation) -> str:
+    paragraph = citation.paragraph
+    if citation.doc_type == "minutes" and citation.item:
+        return f"minute {citation.item}" + (paragraph if paragraph.startswith("(") else "")
+    parts = []
+    if citation.item:
+        parts.append(f"item {citation.item}")
+    if paragraph:
+        parts.append(f"para {paragraph.strip('()')}" if not paragraph.startswith("(")
+                     else f"point {paragraph}")
     return ", ".join(parts)
 
 

@@ -32,6 +32,28 @@ class Paper:
 
 
 @dataclass(frozen=True)
+class Document:
+    """One document of a paper: an agenda pack holds an agenda, minutes, reports, appendices.
+
+    Dates are ISO (YYYY-MM-DD). `meeting_date` is the meeting the papers are for;
+    `minutes_of` is, for minutes, the earlier meeting they record. Empty means not stated.
+    """
+
+    doc_type: str  # agenda | minutes | report | appendix | other
+    start: int  # character span in the paper's text
+    end: int
+    title: str = ""
+    council: str = ""
+    committee: str = ""
+    meeting_date: str = ""
+    minutes_of: str = ""
+    item: str = ""  # agenda item number
+    item_title: str = ""
+    author: str = ""  # "Head of Legal and Governance"
+    contact: str = ""  # the contact officer, as the paper names them
+
+
+@dataclass(frozen=True)
 class Chunk:
     """A passage of a paper: the unit that is embedded, searched and quoted."""
 
@@ -44,6 +66,14 @@ class Chunk:
     page: int | None = None
     start: int = 0  # character span in the paper's text
     end: int = 0
+    doc_type: str = ""  # of the document of the pack it belongs to (see Document)
+    council: str = ""
+    committee: str = ""
+    meeting_date: str = ""  # ISO; for minutes, the meeting they record
+    item: str = ""  # agenda item, or minute number
+    item_title: str = ""
+    paragraph: str = ""  # "3.2", "(r)", "7": where the chunk starts
+    last_paragraph: str = ""  # the last paragraph it reaches (not stored)
 
     @property
     def chunk_id(self) -> str:
@@ -77,6 +107,13 @@ class Citation:
     score: float
     start: int = 0
     end: int = 0
+    doc_type: str = ""
+    council: str = ""
+    committee: str = ""
+    meeting_date: str = ""
+    item: str = ""
+    item_title: str = ""
+    paragraph: str = ""
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,11 @@ from chromadb.config import Settings as ChromaSettings
 from .errors import IndexMismatchError
 from .schema import Chunk, PaperRecord
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 _PAGE = 5000  # records fetched per call when reading a whole collection
+# Where a chunk sits in the papers, stored as metadata so filters can use it.
+PLACE_FIELDS = ("doc_type", "council", "committee", "meeting_date", "item", "item_title",
+                "paragraph")
 
 
 class _RefuseToEmbed(EmbeddingFunction[Documents]):
@@ -188,6 +191,7 @@ def _chunk_metadata(chunk: Chunk) -> dict[str, Any]:
         "doc_id": chunk.doc_id, "index": chunk.index, "source": chunk.source,
         "title": chunk.title, "heading": chunk.heading, "start": chunk.start, "end": chunk.end,
     }
+    meta.update({name: getattr(chunk, name) for name in PLACE_FIELDS})
     if chunk.page is not None:
         meta["page"] = chunk.page
     return meta
@@ -200,4 +204,5 @@ def _chunk_from(meta: dict[str, Any], text: str) -> Chunk:
         heading=str(meta.get("heading", "")),
         page=int(meta["page"]) if meta.get("page") is not None else None,
         start=int(meta.get("start", 0)), end=int(meta.get("end", 0)),
+        **{name: str(meta.get(name, "")) for name in PLACE_FIELDS},
     )

@@ -1,0 +1,265 @@
+"""Paper text -> its documents (agenda, minutes, reports, appendices) and their meetings.
+
+A published agenda pack is several documents one after another. They are told apart by the
+signals councils' templates leave in the text: the agenda's "Date:" header and item table,
+"MINUTES of the meeting held ... on <date>", a "REPORT OF ..." line under a committee/date/
+title block, "This page is intentionally left blank", and a report's contact section
+ending where its attached paper begins. Pure functions: no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from .schema import Document
+
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december")
+_DATE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(MONTHS) + r")\s+(\d{4})\b",
+                   re.IGNORECASE)
+_BLANK_PAGE = re.compile(r"^\s*This page is intentionally left blank\s*$", re.I | re.M)
+_MINUTES = re.compile(r"^MINUTES of the meeting held\b.*$", re.M)
+_REPORT_OF = re.compile(r"^\**REPORT OF (?:THE )?(.+?)\**$", re.M)
+_CONTACT_SECTION = re.compile(r"^\d+\.?\s+Contact information\s*$", re.M | re.I)
+_CONTACT_DETAIL = re.compile(
+    r"^(?:[-•]\s*)?(\d+\.\d+\s|(Tel|Email|E-mail|E|T|Phone|Direct Dial)\b\s*:"
+    r"|\S+@\S+$|[\d ]{10,}$)",
+    re.I)
+_AGENDA_ROW = re.compile(r"^\|\s*(\d{1,2})\s*\|\s*(.+?)\s*\|\s*([\d\s-]*)\|", re.M | re.S)
+_AGENDA_ITEM = re.compile(r"^Agenda Item:?\s*(\d+[a-z]?)\s*$", re.M | re.I)
+_COUNCIL = re.compile(r"^([A-Z][A-Z &'-]+ COUNCIL)\s*$", re.M)
+_COMMITTEE = re.compile(r"^([A-Z][A-Z &',-]*COMMITTEE)\s*$", re.M)
+_SMALL_WORDS = frozenset("and of the for on in to a an at by with or".split())
+
+
+
+@dataclass(frozen=True)
+class _Piece:
+    start: int
+    end: int
+    kind: str  # agenda | minutes | report | appendix | other
+
+
+def iso_date(text: str) -> str:
+    """The first date written out in `text` ('Tuesday, 19 September 2017'), as ISO, or ''."""
+    match = _DATE.search(text)
+    if not match:
+        return ""
+    day, month, year = int(match.group(1)), MONTHS.index(match.group(2).lower()) + 1, int(
+        match.group(3))
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return ""
+
+
+def title_case(text: str) -> str:
+    """'CHILDREN AND YOUNG PEOPLE COMMITTEE' -> 'Children and Young People Committee'."""
+    words = " ".join(text.split()).lower().split(" ")
+    return " ".join(w if i and w in _SMALL_WORDS else _INITIAL.sub(_upper, w)
+                    for i, w in enumerate(words))
+
+
+_INITIAL = re.compile(r"^(\W*)(\w)")
+
+
+def _upper(match: re.Match[str]) -> str:
+    return match[1] + match[2].upper()
+
+
+def split_pack(text: str, overrides: Mapping[str, Any] | None = None) -> list[Document]:
+    """The documents of a paper, in order, with what can be read of their meeting.
+
+    A value that cannot be found is left empty, never guessed; `overrides` (from a sidecar
+    file) state or replace any field for every document of the paper.
+    """
+    pieces = _pieces(text)
+    agenda_items = _agenda_items(text)
+    council = title_case(_first(_COUNCIL, text))
+    committee = title_case(_first(_COMMITTEE, text))
+    pack_date = _pack_date(text)
+    documents: list[Document] = []
+    parent: Document | None = None
+    for piece in pieces:
+        body = text[piece.start : piece.end]
+        document = Document(doc_type=piece.kind, start=piece.start, end=piece.end,
+                            title=_title(body, piece.kind), council=council,
+                            committee=committee, meeting_date=pack_date,
+                            contact=_contact(body))
+        if piece.kind == "minutes":
+            held = iso_date(_first(_MINUTES, body))
+            document = replace(document, minutes_of=held, title="Minutes of the meeting"
+                               + (f" held on {_DATE.search(_first(_MINUTES, body)).group(0)}"  # type: ignore[union-attr]
+                                  if held else ""))
+        elif piece.kind == "agenda":
+            document = replace(document, title="Agenda")
+        elif piece.kind == "report":
+            report_of = _REPORT_OF.search(body)
+            assert report_of is not None
+            author, _, run_on = report_of.group(1).partition("**")
+            item_title = _report_title(body[: report_of.start()]) or _run_on_title(
+                run_on, body[report_of.end():])
+            document = replace(
+                document, item_title=item_title, title=item_title or document.title,
+                author=title_case(author.strip(" *")),
+                item=_first(_AGENDA_ITEM, text, group=1) or _match_item(item_title,
+                                                                         agenda_items),
+                meeting_date=iso_date(body[: report_of.start()]) or pack_date,
+            )
+            parent = document
+        elif piece.kind == "appendix" and parent is not None:
+            document = replace(document, item=parent.item, item_title=parent.item_title,
+                               meeting_date=parent.meeting_date)
+        documents.append(document)
+    if overrides:
+        given: dict[str, Any] = {k: str(v) for k, v in overrides.items() if v}
+        documents = [replace(d, **given) for d in documents]
+    return documents
+
+
+def _pieces(text: str) -> list[_Piece]:
+    """Spans of the documents: cut at blank pages, minutes, reports and attached papers."""
+    cuts = {0, len(text)}
+    for match in _BLANK_PAGE.finditer(text):
+        cuts.update((match.start(), match.end()))
+    for match in _MINUTES.finditer(text):
+        cuts.add(_pull_back_header(text, match.start(), 3, minutes=True))
+    for match in _REPORT_OF.finditer(text):
+        cuts.add(_pull_back_header(text, match.start(), 4))
+    for match in _CONTACT_SECTION.finditer(text):
+        end = _end_of_contact(text, match.end())
+        if end is not None:
+            cuts.add(end)
+    bounds = sorted(cuts)
+    pieces: list[_Piece] = []
+    for start, end in zip(bounds, bounds[1:]):
+        body = text[start:end]
+        if not body.strip() or _BLANK_PAGE.fullmatch(body.strip()):
+            continue
+        start += len(body) - len(body.lstrip())
+        end -= len(body) - len(body.rstrip())
+        pieces.append(_Piece(start, end, _kind(text[start:end], pieces)))
+    return pieces
+
+
+def _kind(body: str, before: list[_Piece]) -> str:
+    head = body[:600]
+    if _MINUTES.search(head):
+        return "minutes"
+    if _REPORT_OF.search(head):
+        return "report"
+    if not before and (re.search(r"^Date:", head, re.M) or _AGENDA_ROW.search(body)):
+        return "agenda"
+    if before and before[-1].kind in ("report", "appendix"):
+        return "appendix"
+    return "other"
+
+
+def _pull_back_header(text: str, start: int, lines: int, minutes: bool = False) -> int:
+    """Move a document's start back over the header lines just above it (council,
+    committee, date, title, 'Agenda Item: 5'), skipping blank lines between them."""
+    line_start = start
+    for _ in range(lines):
+        end = line_start - 1
+        while end > 0 and text[end - 1] == "\n":
+            end -= 1  # blank lines between header lines
+        if end <= 0:
+            break
+        previous = text.rfind("\n", 0, end) + 1
+        line = text[previous:end].strip()
+        wanted = (_COUNCIL.match(line) or _COMMITTEE.match(line)) if minutes else (
+            _is_header_line(line))
+        if not line or not wanted:
+            break
+        line_start = previous
+    return line_start
+
+
+def _is_header_line(line: str) -> bool:
+    """A short line of capitals, a date, or 'Agenda Item: 5': the stuff of a title block."""
+    if len(line) > 140 or line.endswith((".", ";", ",")):
+        return False
+    if _AGENDA_ITEM.match(line) or (iso_date(line) and len(line) < 40):
+        return True
+    letters = [c for c in line if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.8
+
+
+def _end_of_contact(text: str, after: int) -> int | None:
+    """Where a report's contact details end and an attached paper begins, if one does."""
+    offset = after
+    for line in text[after:].split("\n"):
+        stripped = line.strip()
+        if stripped and not _CONTACT_DETAIL.match(stripped) and not _BLANK_PAGE.match(line):
+            return offset
+        if _BLANK_PAGE.match(line):
+            return None
+        offset += len(line) + 1
+    return None
+
+
+def _agenda_items(text: str) -> dict[str, str]:
+    """The agenda table's item numbers and titles."""
+    return {number: " ".join(title.split()) for number, title, _pages
+            in _AGENDA_ROW.findall(text)}
+
+
+def _match_item(title: str, items: Mapping[str, str]) -> str:
+    """The agenda item whose title shares most of its words with a report's title."""
+    words = set(re.findall(r"[a-z0-9]+", title.lower()))
+    best, best_share = "", 0.0
+    for number, item_title in items.items():
+        theirs = set(re.findall(r"[a-z0-9]+", item_title.lower()))
+        share = len(words & theirs) / max(1, len(theirs | words))
+        if share > best_share:
+            best, best_share = number, share
+    return best if best_share >= 0.6 else ""
+
+
+def _report_title(header: str) -> str:
+    """The title lines of a report's header: not the committee, not the date."""
+    lines = [line.strip() for line in header.split("\n") if line.strip()]
+    kept = [line for line in lines if not _COMMITTEE.match(line) and not iso_date(line)
+            and not _COUNCIL.match(line) and not _AGENDA_ITEM.match(line)]
+    return title_case(" ".join(kept)) if kept else ""
+
+
+def _run_on_title(start: str, after: str) -> str:
+    """A title set in bold on the 'REPORT OF' line itself, running on until the next '**'."""
+    if not start.strip():
+        return ""
+    title = start + " " + after.split("**", 1)[0] if "**" not in start else start
+    return title_case(title.split("**")[0].strip(" *"))
+
+
+def _title(body: str, kind: str) -> str:
+    for line in body.split("\n")[:12]:
+        line = line.strip("*# \t")
+        if not line or _COUNCIL.match(line) or iso_date(line) or _AGENDA_ITEM.match(line) or (
+                kind != "agenda" and line.lower().endswith("committee") and len(line) < 80):
+            continue
+        return title_case(line) if _is_header_line(line) else line
+    return ""
+
+
+def _contact(body: str) -> str:
+    match = re.search(r"^(?:\d+\.?\s+Contact information|Contact Officer|.*please contact:)\s*$"
+                      r"\s*(?:[-•]\s*)?(?:\d+\.\d+\s+)?(.+)$", body, re.M | re.I)
+    return match.group(1).strip() if match else ""
+
+
+def _pack_date(text: str) -> str:
+    header = re.search(r"^Date:\s*(.+)$", text[:2000], re.M)
+    if header:
+        return iso_date(header.group(1))
+    first_lines = "\n".join(text.strip().split("\n")[:3])
+    return iso_date(first_lines)
+
+
+def _first(pattern: re.Pattern[str], text: str, group: int = 0) -> str:
+    match = pattern.search(text)
+    return match.group(group).strip() if match else ""
