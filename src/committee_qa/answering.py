@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from .schema import Answer, AnswerSentence, Citation, Passage
+from .structure import paragraph_at
 from .text import split_sentences, terms
 
 NOT_IN_PAPERS = "The papers do not answer this question."
@@ -50,6 +51,7 @@ class AnswerPolicy:
 @dataclass(frozen=True)
 class _Candidate:
     passage: int
+    offset: int  # where the sentence starts in its passage's text
     text: str
     coverage: float
     similarity: float
@@ -102,8 +104,8 @@ class Answerer:
         for n, passage in enumerate(passages):
             heading_terms = set(terms(passage.chunk.heading))
             units = _units(passage.chunk.text)
-            unit_terms = [set(terms(u)) for u in units]
-            for i, (sentence, words) in enumerate(zip(units, unit_terms)):
+            unit_terms = [set(terms(u)) for _, u in units]
+            for i, ((offset, sentence), words) in enumerate(zip(units, unit_terms)):
                 if len(words) < 3 or _is_heading(sentence):
                     continue
                 # Words of the heading count for half, and of the sentence just before for a
@@ -125,7 +127,7 @@ class Answerer:
                     score += 0.05
                 if wants_decision and _DECISION.match(_LIST_MARKER.sub("", sentence)):
                     score += 0.3  # resolutions answer "what was decided" first
-                found.append(_Candidate(n, sentence, coverage, 0.0, score))
+                found.append(_Candidate(n, offset, sentence, coverage, 0.0, score))
         # Meaning is weighed for the most promising sentences only: it costs a model call.
         found.sort(key=lambda c: -c.score)
         shortlist = found[: self.policy.shortlist]
@@ -173,8 +175,12 @@ class Answerer:
         numbers: dict[int, int] = {}
         for c in chosen:
             numbers.setdefault(c.passage, len(numbers) + 1)
+        first_quoted = {}
+        for c in reversed(chosen):
+            first_quoted[c.passage] = c
         citations = tuple(
-            _citation(n, passages[p]) for p, n in sorted(numbers.items(), key=lambda kv: kv[1])
+            _citation(n, passages[p], first_quoted[p])
+            for p, n in sorted(numbers.items(), key=lambda kv: kv[1])
         )
         sentences = tuple(AnswerSentence(c.text, numbers[c.passage]) for c in chosen)
         return Answer(question, sentences, citations, abstained=False)
@@ -214,14 +220,20 @@ def idf_from(document_frequency: dict[str, int], documents: int) -> Callable[[st
     return idf
 
 
-def _citation(n: int, passage: Passage) -> Citation:
+def _citation(n: int, passage: Passage, quoted: _Candidate | None = None) -> Citation:
+    """The citation of a passage; its paragraph is that of the sentence quoted from it."""
     chunk = passage.chunk
+    paragraph = chunk.paragraph
+    if quoted is not None:
+        # A resolution is the minute's own; a point quoted mid-passage is that point.
+        paragraph = "" if _DECISION.match(quoted.text) else (
+            paragraph_at(chunk.text, quoted.offset) or chunk.paragraph)
     return Citation(n=n, source=chunk.source, title=chunk.title, page=chunk.page,
                     heading=chunk.heading, text=chunk.text.strip(), score=round(passage.score, 4),
                     start=chunk.start, end=chunk.end, doc_type=chunk.doc_type,
                     council=chunk.council, committee=chunk.committee,
                     meeting_date=chunk.meeting_date, item=chunk.item,
-                    item_title=chunk.item_title, paragraph=chunk.paragraph)
+                    item_title=chunk.item_title, paragraph=paragraph)
 
 
 def quotable(text: str) -> str:
@@ -233,11 +245,11 @@ def quotable(text: str) -> str:
     return " ".join(" ".join(lines).replace("**", "").split())
 
 
-def _units(text: str) -> list[str]:
-    """The sentences of a passage. A short line ending in ':' keeps the list it opens, and a
-    run of short lines (a name over a job title, an attendance list) stays together."""
+def _units(text: str) -> list[tuple[int, str]]:
+    """The sentences of a passage, with their offsets. A short line ending in ':' keeps the
+    list it opens, and a run of short lines (a name over a job title) stays together."""
     spans = split_sentences(text)
-    units: list[str] = []
+    units: list[tuple[int, str]] = []
     i = 0
     while i < len(spans):
         start, end = spans[i]
@@ -252,7 +264,7 @@ def _units(text: str) -> list[str]:
                     text[spans[i][0]:spans[i][1]]) and spans[i][1] - start <= 240:
                 end = spans[i][1]
                 i += 1
-        units.append(quotable(text[start:end]).rstrip(";, "))
+        units.append((start, quotable(text[start:end]).rstrip(";, ")))
     return units
 
 

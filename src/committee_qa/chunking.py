@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 
 from .schema import Chunk, Document, Paper
-from .structure import split_pack, title_case
+from .structure import PARAGRAPH_MARK, split_pack, title_case
 from .text import split_sentences
 
 TARGET_CHARS = 800  # about 180 word pieces: the model reads up to 256
@@ -26,6 +26,7 @@ class _Block:
     start: int
     end: int
     heading_level: int = 0  # 0 for body text
+    whole: bool = False  # a resolution with its numbered parts: never split
 
 
 _MINUTE_HEADING = re.compile(r"^(\d{1,3})\s+(\S.*)$")
@@ -33,9 +34,7 @@ _MINUTE_HEADING = re.compile(r"^(\d{1,3})\s+(\S.*)$")
 # paragraph; markers inside it are lettered points and numbered sub-paragraphs.
 _OPENING = re.compile(r"^\s*(?:[-•*]\s*)?(\(?[a-z]{1,2}\)|\(?\d{1,2}\)|\d+(?:\.\d+)+|\d{1,2}\.?)"
                       r"\s+\S")
-_PARAGRAPH = re.compile(r"^\s*(?:[-•*]\s*)?"
-                        r"(\(?[a-z]{1,2}\)|\(?\d{1,2}\)|\d+(?:\.\d+)+|\d{1,3}\.)\s",
-                        re.M)
+_PARAGRAPH = PARAGRAPH_MARK
 
 
 def chunk_paper(paper: Paper, doc_id: str,
@@ -157,7 +156,7 @@ class _Chunker:
 
 def _pieces(text: str, block: _Block) -> list[tuple[int, int]]:
     """A block, or for a long block runs of whole sentences of about TARGET_CHARS."""
-    if block.end - block.start <= MAX_CHARS:
+    if block.end - block.start <= MAX_CHARS or block.whole:
         return [(block.start, block.end)]
     pieces: list[tuple[int, int]] = []
     start = end = -1
@@ -210,7 +209,29 @@ def _blocks(text: str, start: int = 0, end: int | None = None) -> list[_Block]:
         else:
             current.append((start, end))
     close()
-    return blocks
+    return _keep_resolutions(text, blocks)
+
+
+def _keep_resolutions(text: str, blocks: list[_Block]) -> list[_Block]:
+    """Join 'RESOLVED to:' and the numbered parts under it into one block."""
+    joined: list[_Block] = []
+    for block in blocks:
+        body = text[block.start : block.end]
+        previous = joined[-1] if joined else None
+        if (previous is not None and previous.whole and not block.heading_level
+                and _LIST_ITEM.match(body) and _opens_list(text, previous)):
+            joined[-1] = _Block(previous.start, block.end, whole=True)
+        elif not block.heading_level and _DECISION_LINE.match(body.lstrip("-•* ")):
+            joined.append(_Block(block.start, block.end, whole=True))
+        else:
+            joined.append(block)
+    return joined
+
+
+def _opens_list(text: str, block: _Block) -> bool:
+    """Whether a resolution block still takes list items: it ends with ':' or a part."""
+    last_line = text[block.start : block.end].rstrip().rsplit("\n", 1)[-1]
+    return last_line.rstrip("*").rstrip().endswith(":") or bool(_LIST_ITEM.match(last_line))
 
 
 def _heading_level(line: str, alone: bool) -> int:

@@ -142,6 +142,21 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class Decision:
+    """A resolution recorded in minutes: what the committee RESOLVED, when, under which minute."""
+
+    council: str
+    committee: str
+    meeting_date: str  # ISO: the meeting that made the decision
+    minute: str
+    item_title: str
+    text: str  # the full resolution with its numbered parts
+    source: str
+    title: str
+    page: int | None = None
+
+
+@dataclass(frozen=True)
 class PaperRecord:
     """A paper the index holds: the file name it came in under and the content it had."""
 

@@ -121,6 +121,18 @@ def split_pack(text: str, overrides: Mapping[str, Any] | None = None) -> list[Do
     return documents
 
 
+# A paragraph marker at the start of a line: "(r)", "3.2", "7.", "1)".
+PARAGRAPH_MARK = re.compile(r"^\s*(?:[-•*]\s*)?"
+                            r"(\(?[a-z]{1,2}\)|\(?\d{1,2}\)|\d+(?:\.\d+)+|\d{1,3}\.)\s", re.M)
+
+
+def paragraph_at(text: str, offset: int) -> str:
+    """The paragraph marker in force at `offset`: the last one at or before it, or ''."""
+    marks = [m.group(1) for m in PARAGRAPH_MARK.finditer(text, 0, offset + 8)
+             if m.start(1) <= offset + 4]
+    return marks[-1].rstrip(".") if marks else ""
+
+
 def _pieces(text: str) -> list[_Piece]:
     """Spans of the documents: cut at blank pages, minutes, reports and attached papers."""
     cuts = {0, len(text)}
