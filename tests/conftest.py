@@ -71,3 +71,48 @@ def inbox(tmp_path: Path) -> Path:
     for name in (COUNTY, CITY):
         shutil.copy(SAMPLES / name, folder / name)
     return folder
+
+
+def write_minutes(folder: Path, name: str, held: str, visits: str, resolved: str) -> Path:
+    """A small paper of minutes of Barsetshire's Libraries Committee, held on `held`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(
+        "BARSETSHIRE COUNTY COUNCIL\n\nLIBRARIES COMMITTEE\n\n"
+        f"MINUTES of the meeting held at County Hall, Barchester on {held}\n\n"
+        "Present: Councillor Proudie (Chair), Councillor Grantly, Councillor Arabin\n\n"
+        "4 APOLOGIES FOR ABSENCE\n\nNone.\n\n"
+        "5 LIBRARY VISITS AND OPENING HOURS\n\n"
+        "The Head of Libraries presented the annual report on library visits and the "
+        "opening hours of branch libraries across the county.\n\n"
+        f"- (a) Library visits totalled {visits} in the year, counted at every branch;\n"
+        "- (b) Opening hours at Hogglestock branch library had been cut to three days a "
+        "week because of staff vacancies;\n\n"
+        f"{resolved}\n",
+        encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def meetings_index(tmp_path_factory: pytest.TempPathFactory,
+                   embedder: SentenceTransformerEmbedder) -> Path:
+    """The sample papers and the minutes of two meetings of another council's committee,
+    a year apart, whose figures for library visits disagree."""
+    root = tmp_path_factory.mktemp("meetings")
+    papers = root / "papers"
+    write_minutes(papers, "libraries-2021-03-03-minutes.txt", "3 March 2021", "412,000",
+                  "RESOLVED to:\n\n- (1) note the report on library visits;\n"
+                  "- (2) ask officers to review opening hours at branch libraries.")
+    write_minutes(papers, "libraries-2022-03-02-minutes.txt", "2 March 2022", "455,000",
+                  "RESOLVED to note the report.")
+    for name in (COUNTY, CITY):
+        shutil.copy(SAMPLES / name, papers / name)
+    shutil.copy(SAMPLES / f"{COUNTY}.json", papers / f"{COUNTY}.json")
+    report = make_assistant(root / "index", embedder).ingest([papers])
+    assert not report.failed and len(report.added) == 4
+    return root / "index"
+
+
+@pytest.fixture(scope="session")
+def meetings_assistant(meetings_index: Path, embedder: SentenceTransformerEmbedder) -> Assistant:
+    return make_assistant(meetings_index, embedder)

@@ -3,6 +3,7 @@
 import pytest
 
 from committee_qa.answering import quotable
+from committee_qa.render import answer_markdown, answer_text
 from conftest import CITY, COUNTY
 
 
@@ -49,3 +50,31 @@ def test_follow_up_works_as_well_as_asking_afresh(sample_assistant) -> None:
 
 def test_empty_question_is_declined(sample_assistant) -> None:
     assert sample_assistant.ask("   ").abstained
+
+
+def test_figures_from_different_meetings_come_newest_first_each_named(
+        meetings_assistant) -> None:
+    answer = meetings_assistant.ask("How many library visits were there in the year?")
+    assert not answer.abstained and answer.dated
+    quoted = [(s.text, answer.citations[s.citation - 1].meeting_date) for s in answer.sentences]
+    figures = [(text, date) for text, date in quoted if "totalled" in text]
+    assert [date for _t, date in figures] == ["2022-03-02", "2021-03-03"]
+    assert "455,000" in figures[0][0] and "412,000" in figures[1][0]
+    shown = answer_markdown(answer)
+    assert shown.index("**2 March 2022 (minutes):** (a) Library visits totalled 455,000") < \
+        shown.index("**3 March 2021 (minutes):** (a) Library visits totalled 412,000")
+    assert "2 March 2022 (minutes): (a) Library visits totalled 455,000" in answer_text(answer)
+
+
+def test_when_was_it_last_discussed_cites_the_newest_minutes(meetings_assistant) -> None:
+    answer = meetings_assistant.ask("When did the committee last discuss opening hours at "
+                                    "Hogglestock branch library?")
+    assert not answer.abstained and answer.dated
+    first = answer.citations[answer.sentences[0].citation - 1]
+    assert (first.doc_type, first.meeting_date, first.item) == ("minutes", "2022-03-02", "5")
+    assert answer_markdown(answer).startswith("**2 March 2022 (minutes):**")
+
+
+def test_an_answer_from_one_meeting_is_not_labelled(sample_assistant) -> None:
+    answer = sample_assistant.ask("How many schools committed to joining the Education Trust?")
+    assert not answer.dated and answer_markdown(answer).startswith("(d) 30 schools")

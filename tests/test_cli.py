@@ -71,3 +71,21 @@ def test_cli_runs_as_a_real_process(sample_index: Path) -> None:
         capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "Helen Blackman" in json.loads(done.stdout)["answer"]
+
+
+def test_ask_takes_filters_and_refuses_a_bad_date(sample_index: Path) -> None:
+    scrutiny = run("ask", "--json", "How many social workers were recruited?",
+                   "--committee", "Scrutiny", "--index", str(sample_index))
+    data = json.loads(scrutiny.stdout)
+    assert data["citations"] and {c["committee"] for c in data["citations"]} == {
+        "Children and Young People Scrutiny Committee"}
+    reports = json.loads(run("ask", "--json", "How many social workers were recruited?",
+                             "--type", "report", "--since", "2020",
+                             "--index", str(sample_index)).stdout)
+    assert "38 new social work staff" in reports["answer"]
+    assert {(c["doc_type"], c["meeting_date"]) for c in reports["citations"]} == {
+        ("report", "2020-02-10")}
+    bad = CliRunner().invoke(main, ["ask", "x", "--since", "18/07/2017",
+                                    "--index", str(sample_index)])
+    assert bad.exit_code == 2
+    assert "the since date '18/07/2017' is not a date; write it as YYYY-MM-DD" in bad.output

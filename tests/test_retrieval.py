@@ -1,5 +1,8 @@
 """Hybrid retrieval over the sample papers, with the real model and a real Chroma."""
 
+import pytest
+
+from committee_qa.filters import parse_filters
 from committee_qa.lc_retriever import CommitteePapersRetriever
 from committee_qa.retrieval import fuse
 from committee_qa.schema import Chunk
@@ -39,3 +42,36 @@ def test_retriever_composes_with_langchain(sample_assistant) -> None:
     assert len(documents) == 3
     assert documents[0].metadata["source"] in {CITY, COUNTY}
     assert "Grow" in documents[0].page_content or "Grow" in documents[1].page_content
+
+
+def _places(passages) -> set[tuple[str, str, str]]:
+    return {(p.chunk.committee, p.chunk.doc_type, p.chunk.meeting_date) for p in passages}
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "keyword"])
+@pytest.mark.parametrize("given,inside", [
+    ({"committee": "libraries"}, lambda c, t, d: c == "Libraries Committee"),
+    ({"doc_type": "minutes"}, lambda c, t, d: t == "minutes"),
+    ({"since": "2021-06"}, lambda c, t, d: d == "2022-03-02"),
+    ({"since": "2017-07", "until": "2017-07"},
+     lambda c, t, d: (c, t, d) == ("Children and Young People Scrutiny Committee", "minutes",
+                                   "2017-07-18")),
+])
+def test_filters_hold_inside_each_search(meetings_assistant, mode: str, given, inside) -> None:
+    retrieve = meetings_assistant.retriever.retrieve
+    question = "library visits report social workers Education Trust resolved committee"
+    unfiltered = _places(retrieve(question, 30, mode))
+    assert any(not inside(*place) for place in unfiltered)  # the filter has work to do
+    filtered = _places(retrieve(question, 30, mode, parse_filters(**given)))
+    assert filtered and all(inside(*place) for place in filtered)
+
+
+def test_filters_that_admit_nothing_find_nothing(meetings_assistant) -> None:
+    retrieve = meetings_assistant.retriever.retrieve
+    assert retrieve("library visits", 6, filters=parse_filters("planning")) == []
+    assert retrieve("library visits", 6, filters=parse_filters(since="2030")) == []
+    answer = meetings_assistant.ask("How many library visits?",
+                                    filters=parse_filters("libraries", until="2019"))
+    assert answer.abstained and answer.reason == (
+        "No passage of the papers lies of committees named 'libraries' from meetings on or "
+        "before 31 December 2019.")

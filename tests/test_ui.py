@@ -83,3 +83,28 @@ def test_paper_text_is_escaped_not_markup(fresh_assistant, tmp_path: Path) -> No
     messages = reply(fresh_assistant, "What is the markup budget?", [])
     assert "<script>" not in "".join(m["content"] for m in messages)
     assert "&lt;script&gt;" in "".join(m["content"] for m in messages)
+
+
+def test_ask_endpoint_takes_filters(server: str) -> None:
+    client = Client(server, verbose=False)
+    question = "How many social workers were recruited?"
+    messages = client.predict(question, [], ["Children and Young People's Committee"], [],
+                              "", "", api_name="/ask")
+    assert "38 new social work staff" in " ".join(m["content"] for m in messages)
+    assert all("Scrutiny" not in m["metadata"]["title"] for m in messages[1:])
+    refused = client.predict(question, [], [], [], "2017-13", "", api_name="/ask")
+    assert refused == [{"role": "assistant", "content": "_the since date '2017-13' is not a "
+                                                        "date; write it as YYYY-MM-DD (or "
+                                                        "YYYY-MM, or YYYY)_"}]
+
+
+def test_decisions_endpoint_lists_and_filters_the_register(server: str) -> None:
+    client = Client(server, verbose=False)
+    rows, count = client.predict("", [], "", "", api_name="/decisions")
+    assert count == "4 decisions" and [r[2] for r in rows] == ["13", "14", "15", "16"]
+    rows, count = client.predict("Nick Lee", [], "", "", api_name="/decisions")
+    assert count == "1 decision" and rows[0][:3] == [
+        "2017-07-18", "Children and Young People Scrutiny Committee (Nottingham City Council)",
+        "15"]
+    rows, count = client.predict("", [], "2018", "", api_name="/decisions")
+    assert (rows, count) == ([], "0 decisions")

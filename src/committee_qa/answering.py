@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from .schema import Answer, AnswerSentence, Citation, Passage
+from .schema import Answer, AnswerSentence, Chunk, Citation, Decision, Passage
 from .structure import paragraph_at
 from .text import split_sentences, terms
 
@@ -24,6 +24,9 @@ _QUANTITY = re.compile(
     r"target|cost|budget|funding|when|date|year)\b", re.IGNORECASE)
 _ASKS_DECISION = re.compile(r"\b(resolv\w*|decid\w*|decision\w*|agree\w*|recommend\w*|"
                             r"outcome)\b", re.IGNORECASE)
+_ASKS_WHEN = re.compile(r"\bwhen\b", re.IGNORECASE)
+_ASKS_LATEST = re.compile(r"\b(last|latest|most recent\w*|newest)\b", re.IGNORECASE)
+_ASKS_DISCUSSION = re.compile(r"\b(discuss\w*|debat\w*|consider\w*|talk\w*)\b", re.I)
 _DECISION = re.compile(r"^(RESOLVED|That the Committee|The Committee (is asked|agreed))")
 _BULLET = re.compile(r"^\s*(?:[-•*]\s*)+")
 _FIGURE = re.compile(r"(?<![\w.])(?:£|\d)[\d,.]*\d*%?(?!\.\d)")  # 38, 4.82%, £170,000
@@ -150,6 +153,10 @@ class Answerer:
     def _compose(self, question: str, passages: Sequence[Passage],
                  candidates: list[_Candidate]) -> Answer:
         best = candidates[0].score
+        if _ASKS_LATEST.search(question):
+            candidates = _newest_first(question, passages, candidates,
+                                       self.policy.keep_ratio * best)
+        wants_figure = bool(_QUANTITY.search(question))
         chosen = [candidates[0]]
         first_chunk = passages[candidates[0].passage].chunk
         first_paper, first_item = first_chunk.doc_id, (first_chunk.doc_id, first_chunk.item)
@@ -165,13 +172,21 @@ class Answerer:
                     chunk.doc_id, chunk.item) != first_item:
                 continue  # another minute's resolution does not answer for this one
             other_paper = passages[candidate.passage].chunk.doc_id != first_paper
-            if other_paper and candidate.score < self.policy.other_paper_ratio * best:
-                continue  # another paper's sentence must be nearly as good to be added
+            # Another paper's sentence must be nearly as good to be added, unless it gives
+            # a figure from a newer meeting: a councillor must not miss the newer figure.
+            newer = wants_figure and chunk.meeting_date > first_chunk.meeting_date and bool(
+                _FIGURE.search(_LIST_MARKER.sub("", candidate.text)))
+            if other_paper and not newer and (
+                    candidate.score < self.policy.other_paper_ratio * best):
+                continue
             if candidate.passage not in cited and len(cited) == self.policy.max_citations:
                 continue
             if any(candidate.text in c.text or c.text in candidate.text for c in chosen):
                 continue
             chosen.append(candidate)
+        dates = {passages[c.passage].chunk.meeting_date for c in chosen}
+        if len(dates) > 1 and wants_figure:  # figures of different meetings: newest first
+            chosen.sort(key=lambda c: passages[c.passage].chunk.meeting_date, reverse=True)
         numbers: dict[int, int] = {}
         for c in chosen:
             numbers.setdefault(c.passage, len(numbers) + 1)
@@ -183,7 +198,54 @@ class Answerer:
             for p, n in sorted(numbers.items(), key=lambda kv: kv[1])
         )
         sentences = tuple(AnswerSentence(c.text, numbers[c.passage]) for c in chosen)
-        return Answer(question, sentences, citations, abstained=False)
+        dated = len(dates) > 1 or bool(_ASKS_WHEN.search(question)) and any(dates)
+        return Answer(question, sentences, citations, abstained=False, dated=dated)
+
+
+def _newest_first(question: str, passages: Sequence[Passage], candidates: list[_Candidate],
+                  floor: float) -> list[_Candidate]:
+    """For 'when did the committee last ...': the strong candidates from the newest meeting
+    first; a discussion is looked for in minutes, the record of what was discussed."""
+    strong = [c for c in candidates if c.score >= floor]
+    discussion = bool(_ASKS_DISCUSSION.search(question))
+
+    def recency(c: _Candidate) -> tuple[bool, str]:
+        chunk = passages[c.passage].chunk
+        return (not discussion or chunk.doc_type == "minutes", chunk.meeting_date)
+
+    strong.sort(key=recency, reverse=True)  # stable: equal dates keep their scores' order
+    return strong + [c for c in candidates if c.score < floor]
+
+
+def answer_from_register(question: str, found: Sequence[tuple[Decision, Chunk]],
+                         limit: int = 10) -> Answer:
+    """'What was decided in July 2017?': each resolution of the register, quoted from its
+    minute and cited; the newest meeting first, each sentence under its meeting."""
+    numbers: dict[str, int] = {}
+    citations: list[Citation] = []
+    sentences: list[AnswerSentence] = []
+    for decision, chunk in found[:limit]:
+        quote = _quote_lines(quotable(chunk.text), decision.text.split("\n"))
+        if not quote:
+            continue
+        if chunk.chunk_id not in numbers:
+            numbers[chunk.chunk_id] = len(numbers) + 1
+            citations.append(replace(_citation(numbers[chunk.chunk_id], Passage(chunk, 1.0)),
+                                     paragraph=""))
+        sentences.append(AnswerSentence(quote, numbers[chunk.chunk_id]))
+    if not sentences:
+        return _abstain(question, NOT_IN_PAPERS)
+    return Answer(question, tuple(sentences), tuple(citations), abstained=False, dated=True)
+
+
+def _quote_lines(passage: str, lines: Sequence[str]) -> str:
+    """The stretch of a passage from its first line to its last, exactly as it stands."""
+    start = passage.find(lines[0])
+    if start < 0:
+        return ""
+    end = passage.find(lines[-1], start)
+    end = start + len(lines[0]) if end < 0 else end + len(lines[-1])
+    return passage[start:end].rstrip(";, ")
 
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d(?:/\d\d)?\b")

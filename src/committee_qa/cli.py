@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TextIO
 
 import click
 
 from .config import Settings
-from .errors import CommitteeQAError
+from .errors import CommitteeQAError, FilterError
+from .filters import DOC_TYPES, parse_filters
 from .ingestion import find_papers
-from .render import answer_dict, answer_text, ingest_summary
+from .render import answer_dict, answer_text, decisions_csv, decisions_text, ingest_summary
+from .schema import Filters
 from .wiring import Assistant, build_assistant
 
 _INDEX = click.option("--index", type=click.Path(file_okay=False, path_type=Path),
@@ -57,18 +60,44 @@ def ingest_command(paths: tuple[Path, ...], prune: bool, index: Path | None,
         sys.exit(1)
 
 
+def _filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--committee, --type, --since, --until: the filters shared by ask and decisions."""
+    for option in reversed([
+        click.option("--committee", multiple=True,
+                     help="Only committees whose name contains this (repeatable)."),
+        click.option("--type", "doc_type", multiple=True, type=click.Choice(DOC_TYPES),
+                     help="Only these documents of the packs (repeatable)."),
+        click.option("--since", default="", help="Only meetings on or after this date "
+                                                 "(YYYY-MM-DD, YYYY-MM or YYYY)."),
+        click.option("--until", default="", help="Only meetings on or before this date."),
+    ]):
+        command = option(command)
+    return command
+
+
+def _filters(committee: tuple[str, ...], doc_type: tuple[str, ...], since: str,
+             until: str) -> Filters:
+    try:
+        return parse_filters(committee, doc_type, since, until)
+    except FilterError as error:
+        raise click.BadParameter(str(error)) from None
+
+
 @main.command("ask")
 @click.argument("question", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as one JSON object.")
 @click.option("--jsonl", type=click.File("r"),
               help="Answer every line of FILE (JSON with a `question`); '-' reads stdin.")
+@_filter_options
 @_INDEX
 @_MODEL
 def ask_command(question: str | None, as_json: bool, jsonl: TextIO | None,
+                committee: tuple[str, ...], doc_type: tuple[str, ...], since: str, until: str,
                 index: Path | None, model: str | None) -> None:
     """Answer QUESTION from the papers, citing the passages it comes from."""
     if (question is None) == (jsonl is None):
         raise click.UsageError("give either a QUESTION or --jsonl FILE")
+    filters = _filters(committee, doc_type, since, until)
     assistant = _assistant(index=index, model=model)
     if assistant.retriever.is_empty:
         click.echo("warning: the index holds no papers; run `committee-qa ingest` first",
@@ -80,11 +109,11 @@ def ask_command(question: str | None, as_json: bool, jsonl: TextIO | None,
                 failures += 1
                 click.echo(f"error: {jsonl.name}:{line_no}: {error}", err=True)
                 continue
-            answer = assistant.ask(row["question"], row.get("history") or ())
+            answer = assistant.ask(row["question"], row.get("history") or (), filters)
             click.echo(json.dumps({**row, **answer_dict(answer)}, ensure_ascii=False))
         sys.exit(1 if failures else 0)
     assert question is not None
-    answer = assistant.ask(question)
+    answer = assistant.ask(question, filters=filters)
     if as_json:
         click.echo(json.dumps({"question": question, **answer_dict(answer)},
                               ensure_ascii=False, indent=2))
@@ -112,6 +141,27 @@ def _rows(lines: TextIO) -> Iterator[tuple[int, dict[str, Any], str]]:
             yield line_no, {}, '"history" must be a list of earlier questions; skipped'
             continue
         yield line_no, row, ""
+
+
+@main.command("decisions")
+@_filter_options
+@click.option("--search", default="", help="Only decisions whose minute holds all these words.")
+@click.option("--format", "form", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True, help="How to print the register.")
+@_INDEX
+@_MODEL
+def decisions_command(committee: tuple[str, ...], doc_type: tuple[str, ...], since: str,
+                      until: str, search: str, form: str, index: Path | None,
+                      model: str | None) -> None:
+    """List the register of decisions: every RESOLVED in the minutes, newest first."""
+    filters = _filters(committee, doc_type, since, until)
+    decisions = _assistant(index=index, model=model).decisions(filters, search)
+    if form == "json":
+        click.echo(json.dumps([asdict(d) for d in decisions], ensure_ascii=False, indent=2))
+    elif form == "csv":
+        click.echo(decisions_csv(decisions), nl=False)
+    else:
+        click.echo(decisions_text(decisions))
 
 
 @main.command("serve")

@@ -7,41 +7,36 @@ read straight from the index: nothing to keep in step, nothing to drift.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Iterable
+from collections.abc import Iterable
 
-from .schema import Chunk, Decision
+from .filters import in_dates, matches_committee
+from .schema import Chunk, Decision, Filters
+from .structure import MONTHS
 from .text import terms
 
 _RESOLVED = re.compile(r"^[ \t]*(?:[-•*][ \t]*)?\**(RESOLVED|AGREED)\b", re.M)
 _ITEM_LINE = re.compile(r"^\s*(?:[-•*]\s*)?\(?(?:[a-z]{1,2}|\d{1,2})\)\s")
 
 
-@dataclass(frozen=True)
-class DecisionFilter:
-    """Which decisions to list: all fields optional; dates are ISO and inclusive."""
-
-    committee: str = ""
-    since: str = ""
-    until: str = ""
-    search: str = ""
-
-    def admits(self, decision: Decision) -> bool:
-        if self.committee and self.committee.lower() not in decision.committee.lower():
-            return False
-        if self.since and (not decision.meeting_date or decision.meeting_date < self.since):
-            return False
-        if self.until and (not decision.meeting_date or decision.meeting_date > self.until):
-            return False
-        if self.search:
-            wanted = set(terms(self.search))
-            have = set(terms(f"{decision.item_title} {decision.text} {decision.committee}"))
-            return wanted <= have
-        return True
+def select(decisions: Iterable[Decision], filters: Filters, search: str = "") -> list[Decision]:
+    """The decisions inside `filters` whose minute holds every word of `search`."""
+    wanted = set(terms(search))
+    chosen = []
+    for decision in decisions:
+        if not (matches_committee(filters, decision.committee)
+                and in_dates(filters, decision.meeting_date)):
+            continue
+        if filters.doc_types and "minutes" not in filters.doc_types:
+            continue
+        if wanted and not wanted <= set(terms(
+                f"{decision.item_title} {decision.text} {decision.committee}")):
+            continue
+        chosen.append(decision)
+    return chosen
 
 
 def extract_decisions(chunks: Iterable[Chunk]) -> list[Decision]:
-    """Every resolution in the minutes among `chunks`, newest meeting first."""
+    """Every resolution in the minutes among `chunks`: newest meeting first, then by minute."""
     found: dict[tuple[str, str, str], Decision] = {}
     for chunk in chunks:
         if chunk.doc_type != "minutes":
@@ -52,9 +47,9 @@ def extract_decisions(chunks: Iterable[Chunk]) -> list[Decision]:
                 council=chunk.council, committee=chunk.committee,
                 meeting_date=chunk.meeting_date, minute=chunk.item,
                 item_title=chunk.item_title, text=text, source=chunk.source,
-                title=chunk.title, page=chunk.page))
-    return sorted(found.values(), key=lambda d: (d.meeting_date, _number(d.minute)),
-                  reverse=True)
+                title=chunk.title, page=chunk.page, chunk_id=chunk.chunk_id))
+    by_minute = sorted(found.values(), key=lambda d: _number(d.minute))
+    return sorted(by_minute, key=lambda d: d.meeting_date, reverse=True)
 
 
 def resolutions(text: str) -> list[str]:
@@ -71,6 +66,27 @@ def resolutions(text: str) -> list[str]:
             kept.append(line)
         blocks.append("\n".join(_tidy(line) for line in kept))
     return blocks
+
+
+# Words that ask for the register rather than about a topic: "what was decided in July
+# 2017?", "which decisions did the scrutiny committee make?".
+_REGISTER_WORDS = frozenset(terms(
+    "decide decided decision decisions resolve resolved resolution resolutions agree agreed "
+    "make made take taken meeting meetings committee committees minutes council all list "
+    "every last latest recent " + " ".join(MONTHS)))
+_ASKS_REGISTER = re.compile(r"\b(decid\w*|decision\w*|resolv\w*|resolution\w*|agreed)\b",
+                            re.I)
+
+
+def asks_for_register(question: str, committees: Iterable[str]) -> bool:
+    """Whether a question asks what was decided, with no topic beyond a committee or date:
+    then the register answers it, every resolution of the meetings asked about."""
+    if not _ASKS_REGISTER.search(question):
+        return False
+    names = {t for committee in committees for t in terms(committee)}
+    rest = [t for t in terms(question)
+            if t not in _REGISTER_WORDS and t not in names and not t.isdigit()]
+    return not rest
 
 
 def _tidy(line: str) -> str:

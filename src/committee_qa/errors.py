@@ -3,7 +3,8 @@
     CommitteeQAError
      ├── PaperError          a file could not be read (names the file and the reason)
      ├── IndexMismatchError  the index was built with another model or schema
-     └── SettingsError       a setting has a value that cannot work
+     ├── SettingsError       a setting has a value that cannot work
+     └── FilterError         a committee, document type or date filter cannot work
 """
 
 from __future__ import annotations
@@ -28,3 +29,7 @@ class IndexMismatchError(CommitteeQAError):
 
 class SettingsError(CommitteeQAError):
     """A setting is missing or has a value that cannot work."""
+
+
+class FilterError(CommitteeQAError):
+    """A filter has a value that cannot work (a date that is not a date, an empty range)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import bm25s
+import numpy as np
 
 from .schema import Chunk
 from .text import terms
@@ -30,13 +31,18 @@ class KeywordIndex:
         if self.chunks:
             self._bm25.index(corpus, show_progress=False)
 
-    def search(self, question: str, k: int) -> list[tuple[Chunk, float]]:
-        """Up to k chunks sharing words with the question, best first, with BM25 scores."""
+    def search(self, question: str, k: int,
+               admitted: np.ndarray | None = None) -> list[tuple[Chunk, float]]:
+        """Up to k chunks sharing words with the question, best first, with BM25 scores.
+
+        `admitted`, one 0/1 per chunk, limits the search to the chunks marked 1.
+        """
         words = [w for w in terms(question) if w in self.document_frequency]
         if not words or not self.chunks:
             return []
         found, scores = self._bm25.retrieve(
-            [words], k=min(k, len(self.chunks)), show_progress=False
+            [words], k=min(k, len(self.chunks)), show_progress=False,
+            weight_mask=None if admitted is None else admitted.astype(np.float32),
         )
         return [
             (self.chunks[int(i)], float(s)) for i, s in zip(found[0], scores[0]) if s > 0

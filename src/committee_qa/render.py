@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import textwrap
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from .schema import Answer, Citation, IngestReport
+from .schema import Answer, Citation, Decision, IngestReport
 
 
 def place(citation: Citation) -> str:
@@ -72,9 +75,32 @@ def answer_dict(answer: Answer) -> dict[str, Any]:
     }
 
 
+def meeting_label(citation: Citation) -> str:
+    """Which meeting a sentence comes from: '18 July 2017 (minutes)'."""
+    if not citation.meeting_date:
+        return "undated"
+    kind = f" ({citation.doc_type})" if citation.doc_type in DOC_TYPES else ""
+    return long_date(citation.meeting_date) + kind
+
+
+def _sentences(answer: Answer, escape: Callable[[str], str], bold: str) -> list[str]:
+    """Each quoted sentence with its citation number, and its meeting when it is dated."""
+    by_n = {c.n: c for c in answer.citations}
+    out = []
+    for s in answer.sentences:
+        label = f"{bold}{meeting_label(by_n[s.citation])}:{bold} " if answer.dated else ""
+        out.append(f"{label}{escape(s.text)} {bold}[{s.citation}]{bold}")
+    return out
+
+
 def answer_text(answer: Answer, width: int = 88) -> str:
     """The answer and its quoted passages, for a terminal."""
-    lines = [textwrap.fill(answer.text, width)]
+    if answer.abstained:
+        lines = [textwrap.fill(answer.text, width)]
+    elif answer.dated:  # one sentence a line, each under its meeting
+        lines = [textwrap.fill(s, width) for s in _sentences(answer, str, "")]
+    else:
+        lines = [textwrap.fill(" ".join(_sentences(answer, str, "")), width)]
     if answer.citations:
         lines += ["", "Sources:"]
     for c in answer.citations:
@@ -87,16 +113,53 @@ def answer_text(answer: Answer, width: int = 88) -> str:
 def answer_markdown(answer: Answer) -> str:
     """The answer for the chat, with paper text escaped so it is shown, never run."""
     if answer.abstained:
-        return f"_{_escape(answer.text)}_"
-    return " ".join(f"{_escape(s.text)} **[{s.citation}]**" for s in answer.sentences)
+        return f"_{escape_markdown(answer.text)}_"
+    return ("\n\n" if answer.dated else " ").join(_sentences(answer, escape_markdown, "**"))
 
 
 def citation_markdown(citation: Citation) -> tuple[str, str]:
     """A cited passage for the chat: (title line, quoted passage), both escaped."""
     title = f"[{citation.n}] {place(citation)}"
-    quote = "\n".join(f"> {_escape(line)}" if line.strip() else ">"
+    quote = "\n".join(f"> {escape_markdown(line)}" if line.strip() else ">"
                       for line in citation.text.splitlines())
-    return _escape(title), f"{quote}\n\n<sub>{_escape(citation.source)}</sub>"
+    return escape_markdown(title), f"{quote}\n\n<sub>{escape_markdown(citation.source)}</sub>"
+
+
+DECISION_COLUMNS = ("Date", "Committee", "Minute", "Item", "Resolution", "Source")
+
+
+def decision_row(decision: Decision) -> list[str]:
+    """A decision as a row of the register, under DECISION_COLUMNS; text stays text."""
+    source = decision.source + (f", p. {decision.page}" if decision.page is not None else "")
+    committee = decision.committee + (f" ({decision.council})" if decision.council else "")
+    return [decision.meeting_date, committee, decision.minute, decision.item_title,
+            decision.text, source]
+
+
+def decisions_csv(decisions: Sequence[Decision]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(DECISION_COLUMNS)
+    writer.writerows(decision_row(d) for d in decisions)
+    return out.getvalue()
+
+
+def decisions_text(decisions: Sequence[Decision], width: int = 88) -> str:
+    """The register for a terminal: one block per decision, newest first."""
+    if not decisions:
+        return "No decisions match."
+    blocks = []
+    for d in decisions:
+        head = f"{long_date(d.meeting_date) if d.meeting_date else 'undated'} — " \
+               f"{d.committee or d.title}, minute {d.minute or '?'}" + (
+                   f": {d.item_title}" if d.item_title else "")
+        body = "\n".join(textwrap.fill(line, width - 4, initial_indent="    ",
+                                       subsequent_indent="    ")
+                         for line in d.text.split("\n"))
+        page = f", p. {d.page}" if d.page is not None else ""
+        blocks.append(f"{head}\n{body}\n    ({d.source}{page})")
+    count = f"{len(decisions)} decision" + ("s" if len(decisions) != 1 else "")
+    return "\n\n".join(blocks) + f"\n\n{count}"
 
 
 def ingest_summary(report: IngestReport) -> str:
@@ -108,7 +171,8 @@ def ingest_summary(report: IngestReport) -> str:
     return summary + f" ({report.chunks_embedded} passages embedded)"
 
 
-def _escape(text: str) -> str:
+def escape_markdown(text: str) -> str:
+    """Text from a paper or a person, made safe to show as Markdown."""
     # Paper text is shown as text: no HTML from a paper ever reaches the browser as markup,
     # and Markdown link/image syntax cannot fetch anything.
     return html.escape(text, quote=False).replace("![", "!\\[")

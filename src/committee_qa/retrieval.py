@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal, Protocol
 
+import numpy as np
+
+from .filters import in_dates, matches_committee
 from .keyword import KeywordIndex
-from .schema import Chunk, Passage
+from .schema import Chunk, Filters, Passage
 from .store import Store
 
 Mode = Literal["hybrid", "dense", "keyword"]
@@ -15,6 +18,7 @@ RRF_K = 60  # the constant of reciprocal rank fusion (Cormack et al., 2009)
 # question asks about are its surest signal. Measured with `committee-qa eval --baselines`:
 # on the sample gold set, equal weights gave hit@5 76%, these 82-84%.
 DENSE_WEIGHT, KEYWORD_WEIGHT = 0.5, 1.0
+FILTER_FIELDS = ("committee", "doc_type", "meeting_date")
 
 
 class QueryEmbedder(Protocol):
@@ -45,21 +49,39 @@ class HybridRetriever:
         """Re-read the ledger and rebuild the keyword index: call after an ingest."""
         self.live = {r.doc_id for r in self.store.papers().values()}
         self.keyword = KeywordIndex(self.store.chunks(self.live))
+        # Each filterable field of every chunk, in the keyword index's order.
+        self._columns = {name: np.array([getattr(c, name) for c in self.keyword.chunks],
+                                        dtype=object) for name in FILTER_FIELDS}
 
     @property
     def is_empty(self) -> bool:
         return not self.keyword.chunks
 
-    def retrieve(self, question: str, k: int = 6, mode: Mode = "hybrid") -> list[Passage]:
-        """The k best passages for `question`, best first; `mode` can switch a search off."""
+    def known(self, field: str) -> list[str]:
+        """The values a filterable field takes in the index, sorted, without the empty one."""
+        return sorted({str(v) for v in self._columns[field]} - {""})
+
+    def retrieve(self, question: str, k: int = 6, mode: Mode = "hybrid",
+                 filters: Filters = Filters()) -> list[Passage]:
+        """The k best passages for `question`, best first; `mode` can switch a search off,
+        and `filters` limit both searches to some committees, document types and dates."""
         if self.is_empty or not question.strip():
             return []
+        where, admitted = None, None
+        if not filters.empty:
+            where = self._where(filters)
+            if where is None:
+                return []  # no passage lies inside the filters
+            admitted = np.ones(len(self.keyword.chunks), dtype=bool)
+            for name, values in where.items():
+                admitted &= np.isin(self._columns[name], values)
         dense: list[tuple[Chunk, float]] = []
         keyword: list[tuple[Chunk, float]] = []
         if mode != "keyword":
-            dense = self.store.search(self.embedder.embed_query(question), self.depth, self.live)
+            dense = self.store.search(self.embedder.embed_query(question), self.depth,
+                                      self.live, where)
         if mode != "dense":
-            keyword = self.keyword.search(question, self.depth)
+            keyword = self.keyword.search(question, self.depth, admitted)
         similarity = {chunk.chunk_id: sim for chunk, sim in dense}
         fused = fuse([[c for c, _ in dense], [c for c, _ in keyword]],
                      [DENSE_WEIGHT, KEYWORD_WEIGHT])
@@ -67,3 +89,16 @@ class HybridRetriever:
             Passage(chunk=chunk, score=score, dense_similarity=similarity.get(chunk.chunk_id))
             for chunk, score in fused[:k]
         ]
+
+    def _where(self, filters: Filters) -> dict[str, list[str]] | None:
+        """The filters as the stored values each field may take; None when none can."""
+        where: dict[str, list[str]] = {}
+        if filters.committees:
+            where["committee"] = [c for c in self.known("committee")
+                                  if matches_committee(filters, c)]
+        if filters.doc_types:
+            where["doc_type"] = list(filters.doc_types)
+        if filters.since or filters.until:
+            where["meeting_date"] = [d for d in self.known("meeting_date")
+                                     if in_dates(filters, d)]
+        return None if any(not values for values in where.values()) else where

@@ -133,6 +133,7 @@ class Answer:
     citations: tuple[Citation, ...]
     abstained: bool
     reason: str = ""  # why it abstained, in a councillor's words
+    dated: bool = False  # show each sentence's meeting: the question asks when, or they differ
 
     @property
     def text(self) -> str:
@@ -150,10 +151,29 @@ class Decision:
     meeting_date: str  # ISO: the meeting that made the decision
     minute: str
     item_title: str
-    text: str  # the full resolution with its numbered parts
+    text: str  # the full resolution with its numbered parts, one a line
     source: str
     title: str
     page: int | None = None
+    chunk_id: str = ""  # the passage it stands in
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which passages a search looks at; an empty field admits everything.
+
+    `committees` match any committee whose name contains one of them; `since` and `until`
+    are ISO dates, inclusive, of the meeting a passage belongs to.
+    """
+
+    committees: tuple[str, ...] = ()
+    doc_types: tuple[str, ...] = ()  # agenda | minutes | report | appendix | other
+    since: str = ""
+    until: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not (self.committees or self.doc_types or self.since or self.until)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ point leaves each paper wholly present or wholly absent, and loses nothing store
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -139,16 +139,23 @@ class Store:
         return int(self._chunks.count())
 
     def search(
-        self, vector: Sequence[float], k: int, live: set[str]
+        self, vector: Sequence[float], k: int, live: set[str],
+        where: Mapping[str, Sequence[str]] | None = None,
     ) -> list[tuple[Chunk, float]]:
-        """The k chunks of live papers nearest to `vector`, with cosine similarity."""
+        """The k chunks of live papers nearest to `vector`, with cosine similarity.
+
+        `where` limits the search to chunks whose metadata field holds one of the values
+        given for it (e.g. {"committee": [...], "meeting_date": [...]}), inside Chroma.
+        """
         total = self.count_chunks()
         if total == 0 or not live:
             return []
+        clauses = [{name: {"$in": list(values)}} for name, values in (where or {}).items()]
         # Ask for a few more than k: chunks of papers not (or no longer) live are skipped.
         found = self._chunks.query(
             query_embeddings=[list(vector)], n_results=min(total, k * 2 + 8),
             include=["documents", "metadatas", "distances"],
+            where=(clauses[0] if len(clauses) == 1 else {"$and": clauses}) if clauses else None,
         )
         results = []
         for meta, text, distance in zip(

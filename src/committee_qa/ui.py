@@ -5,7 +5,16 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from .render import answer_markdown, citation_markdown
+from .errors import FilterError
+from .filters import DOC_TYPES, parse_filters
+from .render import (
+    DECISION_COLUMNS,
+    answer_markdown,
+    citation_markdown,
+    decision_row,
+    escape_markdown,
+)
+from .schema import Filters
 from .wiring import Assistant
 
 TITLE = "committee-qa — ask the committee papers"
@@ -31,12 +40,13 @@ def examples_for(assistant: Assistant) -> list[str]:
     return [q for source, questions in EXAMPLES.items() if source in held for q in questions]
 
 
-def reply(assistant: Assistant, question: str, history: list[Any]) -> list[dict[str, Any]]:
+def reply(assistant: Assistant, question: str, history: list[Any],
+          filters: Filters = Filters()) -> list[dict[str, Any]]:
     """The chat messages answering `question`: the answer, then each cited passage, folded."""
     earlier = [_content_text(m) for m in history if _role(m) == "user"]
     if not question.strip():
         return [{"role": "assistant", "content": "_Please type a question about the papers._"}]
-    answer = assistant.ask(question, earlier)
+    answer = assistant.ask(question, earlier, filters)
     messages: list[dict[str, Any]] = [{"role": "assistant", "content": answer_markdown(answer)}]
     for citation in answer.citations:
         title, quote = citation_markdown(citation)
@@ -45,39 +55,104 @@ def reply(assistant: Assistant, question: str, history: list[Any]) -> list[dict[
     return messages
 
 
+def register_rows(assistant: Assistant, search: str, committees: list[str] | None,
+                  since: str, until: str) -> tuple[list[list[str]], str]:
+    """The Decisions tab: the rows of the register inside the filters, and a count line."""
+    try:
+        filters = parse_filters(committees or (), (), since or "", until or "")
+    except FilterError as error:
+        return [], f"**{escape_markdown(str(error))}**"
+    decisions = assistant.decisions(filters, search or "")
+    count = f"{len(decisions)} decision" + ("" if len(decisions) == 1 else "s")
+    return [decision_row(d) for d in decisions], count
+
+
 def build_app(assistant: Assistant) -> Any:
-    """The Blocks app: a chat over the index, with example questions."""
+    """The Blocks app: a chat over the index with filters, and the register of decisions."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     import gradio as gr
 
     papers = assistant.store.papers()
+    committees = assistant.retriever.known("committee")
     with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
         gr.Markdown(f"## {TITLE}\nAnswers are quoted from the papers, with the passages "
                     f"they come from. The index holds {len(papers)} papers "
                     f"({assistant.store.count_chunks()} passages).")
-        # No "share" button: it would post conversations to Hugging Face Discussions.
-        chatbot = gr.Chatbot(label="Conversation", height=520, sanitize_html=True,
-                             buttons=["copy", "copy_all"],
-                             elem_id="chat")
-        question = gr.Textbox(label="Your question", placeholder="e.g. What was resolved on …?",
-                              elem_id="question", submit_btn=True)
-        examples = examples_for(assistant)
-        if examples:
-            gr.Examples(examples=examples, inputs=question, label="Try asking")
-        gr.Button("New conversation", variant="secondary").click(
-            lambda: ([], ""), outputs=[chatbot, question], api_visibility="private")
+        with gr.Tab("Ask", elem_id="ask-tab"):
+            # No "share" button: it would post conversations to Hugging Face Discussions.
+            chatbot = gr.Chatbot(label="Conversation", height=520, sanitize_html=True,
+                                 buttons=["copy", "copy_all"], elem_id="chat")
+            question = gr.Textbox(label="Your question", elem_id="question", submit_btn=True,
+                                  placeholder="e.g. What was resolved on …?")
+            with gr.Accordion("Filters", open=False, elem_id="filters"):
+                with gr.Row():
+                    committee = gr.Dropdown(committees, value=[], multiselect=True,
+                                            label="Committees", elem_id="filter-committee")
+                    doc_type = gr.Dropdown(list(DOC_TYPES), value=[], multiselect=True,
+                                           label="Documents", elem_id="filter-type")
+                    since = gr.Textbox(label="Meetings since", placeholder="YYYY-MM-DD",
+                                       elem_id="filter-since")
+                    until = gr.Textbox(label="Meetings until", placeholder="YYYY-MM-DD",
+                                       elem_id="filter-until")
+            examples = examples_for(assistant)
+            if examples:
+                gr.Examples(examples=examples, inputs=question, label="Try asking")
+            gr.Button("New conversation", variant="secondary").click(
+                lambda: ([], ""), outputs=[chatbot, question], api_visibility="private")
 
-        def respond(message: str, history: list[Any]) -> tuple[str, list[Any]]:
-            turn = [{"role": "user", "content": message}] + reply(assistant, message, history)
+        def ask(message: str, history: list[dict], committee: list[str] | None = None,
+                doc_type: list[str] | None = None, since: str = "",
+                until: str = "") -> list[dict]:
+            """The answer and its cited passages as chat messages, inside the filters."""
+            try:
+                filters = parse_filters(committee or (), doc_type or (), since or "",
+                                        until or "")
+            except FilterError as error:
+                return [{"role": "assistant", "content": f"_{escape_markdown(str(error))}_"}]
+            return reply(assistant, message, history or [], filters)
+
+        def respond(message: str, history: list[Any], *filters: Any) -> tuple[str, list[Any]]:
+            turn = [{"role": "user", "content": message}] + ask(message, history, *filters)
             return "", list(history or []) + turn
 
-        question.submit(respond, inputs=[question, chatbot], outputs=[question, chatbot],
-                        api_name="chat")
-        def ask(message: str, history: list[dict]) -> list[dict]:
-            """The answer and its cited passages as chat messages."""
-            return reply(assistant, message, history or [])
+        question.submit(respond, inputs=[question, chatbot, committee, doc_type, since, until],
+                        outputs=[question, chatbot], api_name="chat")
 
+        with gr.Tab("Decisions", elem_id="decisions-tab"):
+            gr.Markdown("Every RESOLVED in the minutes, newest meeting first.")
+            with gr.Row():
+                search = gr.Textbox(label="Search", placeholder="words in the resolution",
+                                    elem_id="decision-search")
+                d_committee = gr.Dropdown(committees, value=[], multiselect=True,
+                                          label="Committees", elem_id="decision-committee")
+                d_since = gr.Textbox(label="Since", placeholder="YYYY-MM-DD",
+                                     elem_id="decision-since")
+                d_until = gr.Textbox(label="Until", placeholder="YYYY-MM-DD",
+                                     elem_id="decision-until")
+            rows, count = register_rows(assistant, "", [], "", "")
+            counter = gr.Markdown(count, elem_id="decision-count")
+            table = gr.Dataframe(rows, headers=list(DECISION_COLUMNS), datatype="str",
+                                 interactive=False, wrap=True, type="array",
+                                 column_widths=["9%", "15%", "7%", "15%", "38%", "16%"],
+                                 elem_id="decision-table")
+
+        def decisions(search: str = "", committee: list[str] | None = None, since: str = "",
+                      until: str = "") -> tuple[list[list[str]], str]:
+            """The register of decisions inside the filters, and how many there are."""
+            return register_rows(assistant, search, committee, since, until)
+
+        def refresh_register(*inputs: Any) -> tuple[list[list[str]], str]:
+            return register_rows(assistant, *inputs)
+
+        inputs = [search, d_committee, d_since, d_until]
+        for box in (search, d_since, d_until):
+            box.submit(refresh_register, inputs=inputs, outputs=[table, counter],
+                       api_visibility="private")
+        d_committee.change(refresh_register, inputs=inputs, outputs=[table, counter],
+                           api_visibility="private")
+        # After the last tab: a component between two tabs would split them into two groups.
         gr.api(ask, api_name="ask")
+        gr.api(decisions, api_name="decisions")
     return app
 
 

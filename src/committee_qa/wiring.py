@@ -6,13 +6,15 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from .answering import Answerer, idf_from
+from .answering import Answerer, answer_from_register, idf_from
 from .config import Settings
 from .conversation import standalone
+from .decisions import asks_for_register, extract_decisions, select
 from .embedding import SentenceTransformerEmbedder
+from .filters import combine, dates_asked_about, describe
 from .ingestion import Progress, ingest
 from .retrieval import HybridRetriever, Mode
-from .schema import Answer, IngestReport, Passage
+from .schema import Answer, Decision, Filters, IngestReport, Passage
 from .store import Store
 
 
@@ -26,17 +28,43 @@ class Assistant:
         self._lock = threading.Lock()
         self._make_answerer()
 
-    def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
+    def ask(self, question: str, history: Sequence[str] = (),
+            filters: Filters = Filters()) -> Answer:
         """Answer a question; `history` holds the earlier questions of the conversation."""
-        return self.ask_with_passages(question, history)[0]
+        return self.ask_with_passages(question, history, filters=filters)[0]
 
     def ask_with_passages(self, question: str, history: Sequence[str] = (),
-                          mode: Mode = "hybrid") -> tuple[Answer, list[Passage]]:
-        """The answer, and the ranked passages retrieval found for it."""
+                          mode: Mode = "hybrid", filters: Filters = Filters(),
+                          ) -> tuple[Answer, list[Passage]]:
+        """The answer, and the ranked passages retrieval found for it.
+
+        A date the question itself asks about ("decided in July 2017") limits the search to
+        meetings of that date, unless `filters` already set dates.
+        """
         question = " ".join(question.split())
         query, context = standalone(question, history)
-        passages = self.retriever.retrieve(query, self.settings.top_k, mode)
+        filters = combine(filters, dates_asked_about(question))
+        if asks_for_register(question, self.retriever.known("committee")):
+            return self._from_register(question, filters)
+        passages = self.retriever.retrieve(query, self.settings.top_k, mode, filters)
+        if not passages and not filters.empty and not self.retriever.is_empty:
+            return Answer(question, (), (), abstained=True,
+                          reason=f"No passage of the papers lies {describe(filters)}."), []
         return self.answerer.answer(question, passages, context=context), passages
+
+    def _from_register(self, question: str, filters: Filters) -> tuple[Answer, list[Passage]]:
+        """'What was decided in July 2017?' answered from the register of resolutions."""
+        chunks = {c.chunk_id: c for c in self.retriever.keyword.chunks}
+        found = [(d, chunks[d.chunk_id]) for d in self.decisions(filters)]
+        if not found:
+            return Answer(question, (), (), abstained=True, reason=(
+                f"The minutes record no resolution {describe(filters)}."
+                if not filters.empty else "The minutes in the index record no resolution.")), []
+        return answer_from_register(question, found), [Passage(c, 1.0) for _d, c in found]
+
+    def decisions(self, filters: Filters = Filters(), search: str = "") -> list[Decision]:
+        """The register: resolutions in the minutes, newest first, inside `filters`."""
+        return select(self._decisions, filters, search)
 
     def ingest(self, paths: Sequence[Path], prune: bool = False,
                progress: Progress | None = None) -> IngestReport:
@@ -49,6 +77,7 @@ class Assistant:
             return report
 
     def _make_answerer(self) -> None:
+        self._decisions = extract_decisions(self.retriever.keyword.chunks)
         keyword = self.retriever.keyword
         idf = idf_from(keyword.document_frequency, len(keyword.chunks))
         self.answerer = Answerer(idf, embed=self.embedder.embed_texts)

@@ -1,0 +1,148 @@
+"""Filters: which committees, document types and meeting dates a search looks at.
+
+Read from what a person types (`--since 2017-07`, "what was decided in July 2017?") into a
+`Filters` value; pure functions, no I/O. Retrieval applies them inside both searches.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterable
+
+from .errors import FilterError
+from .schema import Chunk, Filters
+from .structure import MONTHS
+
+DOC_TYPES = ("agenda", "minutes", "report", "appendix", "other")
+
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+
+
+def parse_filters(committee: str | Iterable[str] = (), doc_type: str | Iterable[str] = (),
+                  since: str = "", until: str = "") -> Filters:
+    """Filters from a person's input; raises FilterError naming the field that cannot work.
+
+    Dates may be YYYY, YYYY-MM or YYYY-MM-DD: `since` takes the first day they cover and
+    `until` the last, so `--since 2017 --until 2017` is the whole of 2017.
+    """
+    committees = _values(committee)
+    doc_types = tuple(t.lower() for t in _values(doc_type))
+    for kind in doc_types:
+        if kind not in DOC_TYPES:
+            raise FilterError(f"document type {kind!r} is not one of {', '.join(DOC_TYPES)}")
+    first = _bound("since", since, last=False)
+    last = _bound("until", until, last=True)
+    if first and last and first > last:
+        raise FilterError(f"the date range is empty: since {first} is after until {last}")
+    return Filters(committees=committees, doc_types=doc_types, since=first, until=last)
+
+
+def admits(filters: Filters, chunk: Chunk) -> bool:
+    """Whether a passage lies inside the filters."""
+    if filters.committees and not matches_committee(filters, chunk.committee):
+        return False
+    if filters.doc_types and chunk.doc_type not in filters.doc_types:
+        return False
+    return in_dates(filters, chunk.meeting_date)
+
+
+def matches_committee(filters: Filters, committee: str) -> bool:
+    """A committee is admitted when any name asked for is part of its name (any case)."""
+    name = committee.lower()
+    return not filters.committees or any(c.lower() in name for c in filters.committees if c)
+
+
+def in_dates(filters: Filters, meeting_date: str) -> bool:
+    """Whether a meeting date lies in the range; an unknown date lies in no range."""
+    if not (filters.since or filters.until):
+        return True
+    if not meeting_date:
+        return False
+    return (not filters.since or meeting_date >= filters.since) and (
+        not filters.until or meeting_date <= filters.until)
+
+
+# "decided in July 2017", "at the meeting on 18 July 2017", "resolved in 2019": a date a
+# question asks about only counts as a meeting date when the question is about meetings.
+_MEETING_WORDS = re.compile(r"\b(decid\w*|decision\w*|resolv\w*|resolution\w*|agreed|"
+                            r"discuss\w*|consider\w*|meeting\w*|minutes)\b", re.I)
+_MONTH = "|".join(MONTHS)
+_WHEN = re.compile(r"\b(?:in|during|at|on|from|of)\s+(?:the\s+)?(?:meeting\s+(?:on|of)\s+)?"
+                   rf"(?:(\d{{1,2}})(?:st|nd|rd|th)?\s+)?(?:({_MONTH})\s+)?((?:19|20)\d\d)\b"
+                   r"(?!\s*/)(?!\s+(?:inspection|report|census|survey|review|ofsted))", re.I)
+
+
+def dates_asked_about(question: str) -> Filters:
+    """The meeting dates a question limits itself to, or no filter at all."""
+    if not _MEETING_WORDS.search(question):
+        return Filters()
+    match = _WHEN.search(question)
+    if match is None:
+        return Filters()
+    day, month, year = match.group(1), match.group(2), match.group(3)
+    if day and not month:
+        return Filters()
+    text = year
+    if month:
+        text += f"-{MONTHS.index(month.lower()) + 1:02d}"
+        if day:
+            text += f"-{int(day):02d}"
+    try:
+        return parse_filters(since=text, until=text)
+    except FilterError:
+        return Filters()  # "31 February 2017": not a date, so no filter
+
+
+def combine(given: Filters, implied: Filters) -> Filters:
+    """The filters a person set, with dates the question implies where none were set."""
+    if given.since or given.until or not (implied.since or implied.until):
+        return given
+    return Filters(committees=given.committees, doc_types=given.doc_types,
+                   since=implied.since, until=implied.until)
+
+
+def describe(filters: Filters) -> str:
+    """The filters in words: 'in the minutes of meetings from 1 July 2017 to 31 July 2017'."""
+    parts = []
+    if filters.doc_types:
+        parts.append("in the " + " or ".join(filters.doc_types))
+    if filters.committees:
+        parts.append("of committees named " + " or ".join(repr(c) for c in filters.committees))
+    if filters.since and filters.until:
+        parts.append(f"from meetings between {_long(filters.since)} and {_long(filters.until)}")
+    elif filters.since:
+        parts.append(f"from meetings on or after {_long(filters.since)}")
+    elif filters.until:
+        parts.append(f"from meetings on or before {_long(filters.until)}")
+    return " ".join(parts) or "anywhere"
+
+
+def _long(iso: str) -> str:
+    year, month, day = (int(x) for x in iso.split("-"))
+    return f"{day} {MONTHS[month - 1].title()} {year}"
+
+
+def _values(value: str | Iterable[str]) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else list(value or ())
+    return tuple(" ".join(v.split()) for v in items if v and v.strip())
+
+
+def _bound(field: str, value: str, last: bool) -> str:
+    value = (value or "").strip()
+    if not value:
+        return ""
+    match = _PARTIAL_DATE.match(value)
+    hint = (f"the {field} date {value!r} is not a date; write it as YYYY-MM-DD "
+            "(or YYYY-MM, or YYYY)")
+    if match is None:
+        raise FilterError(hint)
+    year = int(match.group(1))
+    month = int(match.group(2) or (12 if last else 1))
+    if not 1 <= month <= 12:
+        raise FilterError(hint)
+    days = calendar.monthrange(year, month)[1]
+    day = int(match.group(3) or (days if last else 1))
+    if not 1 <= day <= days:
+        raise FilterError(hint)
+    return f"{year:04d}-{month:02d}-{day:02d}"

@@ -1,0 +1,271 @@
+"""The chat app in headless Chromium: answers with sources that unfold, paper text shown as
+text (never run), and the decisions register."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import (
+    Browser,
+    Dialog,
+    Page,
+    Request,
+    Route,
+    expect,
+    sync_playwright,
+)
+
+from committee_qa.embedding import SentenceTransformerEmbedder
+from conftest import CITY, COUNTY, ROOT, SAMPLES, make_assistant
+
+# Debian's Chromium (`make browser`): Playwright's own browser download cannot be fetched here.
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+# Without the background-networking flags Chromium keeps calling home over a closed network.
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+ARTIFACTS = ROOT / "test-artifacts"
+SLOW = 60_000  # ms: the first answer on a slow two-core machine
+HOSTILE = "hostile-minutes.txt"
+# Minutes whose heading, text and resolution carry markup that would run if it were rendered.
+HOSTILE_TEXT = """\
+BARSETSHIRE COUNTY COUNCIL
+
+PLANNING COMMITTEE
+
+MINUTES of the meeting held at County Hall on 3 March 2021
+
+1 LIBRARY HOURS <img src=x onerror="window.__pwned=1">
+
+The committee considered a report on library opening hours \
+<script>window.__pwned=2</script> and the markup budget of 12 pounds.
+
+RESOLVED to extend library opening hours <img src=x onerror="window.__pwned=3"> from April 2021.
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory,
+          embedder: SentenceTransformerEmbedder) -> Path:
+    """An index of the two sample papers and the hostile minutes."""
+    inbox = tmp_path_factory.mktemp("browser") / "ingest"
+    inbox.mkdir()
+    for name in (COUNTY, f"{COUNTY}.json", CITY):
+        shutil.copy(SAMPLES / name, inbox / name)
+    (inbox / HOSTILE).write_text(HOSTILE_TEXT)
+    index = inbox.parent / "index"
+    report = make_assistant(index, embedder).ingest([inbox])
+    assert not report.failed and len(report.added) == 3
+    return index
+
+
+@dataclass
+class Server:
+    """The app served on loopback, and the file its output goes to."""
+
+    url: str
+    log: Path
+
+    def log_tail(self, lines: int = 30) -> str:
+        return "\n".join(self.log.read_text().splitlines()[-lines:])
+
+
+@pytest.fixture(scope="module")
+def server(index: Path) -> Iterator[Server]:
+    port = free_port()
+    log = index.parent / "server.log"
+    env = {**os.environ, "COMMITTEE_QA_INDEX": str(index), "GRADIO_ANALYTICS_ENABLED": "False"}
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "committee_qa", "serve", "--port", str(port)],
+            env=env, stdout=out, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"server exited: {log.read_text()}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.5)
+    else:
+        process.kill()
+        raise AssertionError(f"server did not start within 180 s: {log.read_text()}")
+    yield Server(url, log)
+    process.terminate()
+    process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"no Chromium at {CHROMIUM}: run `make browser` (Debian's chromium "
+                    "package) or set CHROMIUM to a Chromium binary", pytrace=False)
+    expect.set_options(timeout=15_000)  # a busy two-core machine; answers wait for SLOW
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Visit:
+    """A page of the app, and everything it did that it never should."""
+
+    page: Page
+    server: Server
+    dialogs: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)  # requests off the app's own host
+
+    def ask(self, question: str, expected: str) -> None:
+        """Type `question`, press Enter and wait for an answer holding `expected`."""
+        box = self.page.locator("#question textarea")
+        box.fill(question)
+        box.press("Enter")
+        try:
+            expect(self.page.locator("#chat")).to_contain_text(expected, timeout=SLOW)
+        except AssertionError as error:
+            raise AssertionError(f"{error}\n--- server log ---\n{self.server.log_tail()}") from None
+        expect(box).to_have_value("")
+
+    def assert_no_paper_markup_ran(self) -> None:
+        assert self.page.evaluate("typeof window.__pwned") == "undefined"
+        assert self.dialogs == []
+        assert self.page.locator("img[onerror], img[src='x']").count() == 0
+        assert self.errors == []
+
+
+@pytest.fixture
+def visit(browser: Browser, server: Server) -> Iterator[Visit]:
+    """A fresh page of the app: its own context, so no conversation carries over."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    seen = Visit(page, server)
+
+    def record_dialog(dialog: Dialog) -> None:  # alert(), confirm(), prompt() from a paper
+        seen.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", record_dialog)
+    page.on("pageerror", lambda error: seen.errors.append(str(error)))
+
+    def only_the_app(route: Route, request: Request) -> None:
+        if request.url.startswith(server.url):
+            route.continue_()
+        else:  # fail fast, and say so, rather than wait on a network that is not there
+            seen.outside.append(request.url)
+            route.abort()
+
+    context.route("**/*", only_the_app)
+    page.goto(server.url)
+    expect(page.locator("#question textarea")).to_be_visible(timeout=SLOW)
+    yield seen
+    context.close()
+
+
+def screenshot(page: Page, name: str) -> None:
+    """The whole page into test-artifacts/, with unfolding sources finished unfolding."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / name, full_page=True, animations="disabled")
+
+
+def test_page_loads_nothing_from_outside(visit: Visit) -> None:
+    expect(visit.page.get_by_text("The index holds 3 papers")).to_be_visible()
+    assert visit.outside == []
+
+
+def test_chat_answers_and_its_source_unfolds_to_the_quoted_passage(visit: Visit) -> None:
+    page = visit.page
+    chat = page.locator("#chat")
+    visit.ask("How many schools committed to joining the Education Trust?", "30 schools")
+
+    first = chat.get_by_role("button", name=re.compile(r"^\[1\] "))
+    expect(first).to_contain_text("18 July 2017")
+    quote = chat.locator("blockquote").filter(has_text="30 schools have committed")
+    expect(quote).to_be_hidden()
+    first.click()
+    expect(quote).to_be_visible()
+    expect(chat.get_by_text(CITY)).to_be_visible()
+
+    screenshot(page, "browser-chat.png")
+    visit.assert_no_paper_markup_ran()
+
+
+def test_markup_in_a_paper_is_shown_as_text_and_never_runs(visit: Visit) -> None:
+    page = visit.page
+    chat = page.locator("#chat")
+    visit.ask("What was the markup budget for library opening hours?", "12 pounds")
+    expect(chat.get_by_text("<script>window.__pwned=2</script>").first).to_be_visible()
+
+    cited = chat.get_by_role("button", name=re.compile(r"^\[\d+\] .*Planning Committee"))
+    cited.first.click()
+    quote = chat.locator("blockquote").filter(has_text="markup budget of 12 pounds")
+    expect(quote).to_contain_text('1 LIBRARY HOURS <img src=x onerror="window.__pwned=1">')
+    expect(quote).to_contain_text("<script>window.__pwned=2</script>")
+    expect(quote).to_contain_text('<img src=x onerror="window.__pwned=3">')
+    expect(chat.get_by_text(HOSTILE)).to_be_visible()
+
+    screenshot(page, "browser-chat-markup.png")
+    visit.assert_no_paper_markup_ran()
+
+
+def decision_rows(page: Page) -> list[dict[str, str]]:
+    """The rows the decisions table shows, each as {column: cell text}."""
+    table = page.locator("#decision-table")
+    headers = [text.split("\n")[0].strip()
+               for text in table.get_by_role("columnheader").all_inner_texts()]
+    rows = table.get_by_role("row").filter(has=page.get_by_role("gridcell"))
+    return [dict(zip(headers, (cell.strip() for cell in row.get_by_role("gridcell")
+                               .all_inner_texts())))
+            for row in rows.all()]
+
+
+def test_decisions_tab_lists_and_searches_resolutions_as_text(visit: Visit) -> None:
+    page = visit.page
+    table = page.locator("#decision-table")
+    expect(page.locator("#chat")).to_be_visible()
+    expect(table, "the register shows before its tab is opened: a panel below the chat, "
+                  "not a tab beside it").to_be_hidden()
+    page.get_by_role("tab", name="Decisions").click()
+    expect(page.locator("#chat")).to_be_hidden()
+    expect(table).to_contain_text("RESOLVED to thank Nick Lee", timeout=SLOW)
+    expect(table.get_by_text('RESOLVED to extend library opening hours <img src=x '
+                             'onerror="window.__pwned=3"> from April 2021.')).to_be_visible()
+    rows = decision_rows(page)
+    expect(page.locator("#decision-count")).to_have_text(re.compile(rf"^\s*{len(rows)} decisions"))
+    assert set(rows[0]) == {"Date", "Committee", "Minute", "Item", "Resolution", "Source"}
+    nick_lee = [row for row in rows if "thank Nick Lee" in row["Resolution"]]
+    assert len(nick_lee) == 1, rows
+    assert nick_lee[0]["Date"] == "2017-07-18"
+    assert nick_lee[0]["Minute"] == "15"
+    assert nick_lee[0]["Committee"].startswith("Children and Young People Scrutiny Committee")
+    assert nick_lee[0]["Source"].startswith(CITY)
+
+    screenshot(page, "browser-decisions.png")
+
+    search = page.locator("#decision-search").get_by_role("textbox")
+    search.fill("Nick Lee")
+    search.press("Enter")
+    expect(page.locator("#decision-count")).to_have_text(re.compile(r"^\s*1 decision\b"))
+    expect(table.get_by_role("row").filter(has=page.get_by_role("gridcell"))).to_have_count(1)
+    expect(table).to_contain_text("RESOLVED to thank Nick Lee")
+    visit.assert_no_paper_markup_ran()

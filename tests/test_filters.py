@@ -1,0 +1,71 @@
+"""Filters read from what a person types, and from the dates a question asks about."""
+
+import pytest
+
+from committee_qa.errors import FilterError
+from committee_qa.filters import combine, dates_asked_about, describe, parse_filters
+from committee_qa.schema import Filters
+
+
+def test_partial_dates_cover_the_whole_year_or_month() -> None:
+    filters = parse_filters(since="2017", until="2017-02")
+    assert (filters.since, filters.until) == ("2017-01-01", "2017-02-28")
+    assert parse_filters(until="2020-02").until == "2020-02-29"  # a leap year
+    assert parse_filters(since="2017-7-3").since == "2017-07-03"
+
+
+@pytest.mark.parametrize("field,value", [
+    ("since", "18/07/2017"), ("until", "2017-13"), ("since", "2017-02-30"),
+    ("until", "last year"), ("since", "20170718"),
+])
+def test_a_date_that_is_not_a_date_names_the_field(field: str, value: str) -> None:
+    with pytest.raises(FilterError, match=rf"the {field} date '{value}' is not a date; "
+                                          r"write it as YYYY-MM-DD"):
+        parse_filters(**{field: value})
+
+
+def test_an_empty_range_and_an_unknown_type_are_refused() -> None:
+    with pytest.raises(FilterError, match="since 2018-01-01 is after until 2017-12-31"):
+        parse_filters(since="2018", until="2017")
+    with pytest.raises(FilterError, match="'minute' is not one of agenda, minutes"):
+        parse_filters(doc_type="minute")
+
+
+def test_blank_values_set_no_filter() -> None:
+    assert parse_filters(["", "  "], [], " ", "").empty
+    assert parse_filters("  Scrutiny   Committee ").committees == ("Scrutiny Committee",)
+
+
+@pytest.mark.parametrize("question,since,until", [
+    ("What was decided in July 2017?", "2017-07-01", "2017-07-31"),
+    ("What did the committee resolve at the meeting on 18 July 2017?", "2017-07-18",
+     "2017-07-18"),
+    ("Which decisions were made in 2019?", "2019-01-01", "2019-12-31"),
+])
+def test_questions_about_meetings_limit_the_dates(question: str, since: str,
+                                                  until: str) -> None:
+    assert (dates_asked_about(question).since, dates_asked_about(question).until) == (
+        since, until)
+
+
+@pytest.mark.parametrize("question", [
+    "What did Ofsted find in the October 2019 inspection?",  # not a meeting date
+    "How many social workers were recruited in 2019?",  # no meeting asked about
+    "What was discussed about the work programme for 2017/18?",  # a municipal year
+    "What was decided on 31 February 2017?",  # not a date
+])
+def test_other_dates_in_questions_set_no_filter(question: str) -> None:
+    assert dates_asked_about(question).empty
+
+
+def test_dates_a_person_set_win_over_dates_the_question_implies() -> None:
+    given = parse_filters(since="2020-01-01")
+    assert combine(given, dates_asked_about("What was decided in July 2017?")) == given
+    implied = combine(Filters(committees=("Scrutiny",)),
+                      dates_asked_about("What was decided in July 2017?"))
+    assert (implied.committees, implied.since) == (("Scrutiny",), "2017-07-01")
+
+
+def test_filters_are_described_in_words() -> None:
+    assert describe(parse_filters(doc_type="minutes", since="2017-07", until="2017-07")) == (
+        "in the minutes from meetings between 1 July 2017 and 31 July 2017")
