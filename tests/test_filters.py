@@ -41,6 +41,8 @@ def test_blank_values_set_no_filter() -> None:
     ("What did the committee resolve at the meeting on 18 July 2017?", "2017-07-18",
      "2017-07-18"),
     ("Which decisions were made in 2019?", "2019-01-01", "2019-12-31"),
+    ("What did the scrutiny committee resolve at its March 2019 meeting?", "2019-03-01",
+     "2019-03-31"),
 ])
 def test_questions_about_meetings_limit_the_dates(question: str, since: str,
                                                   until: str) -> None:

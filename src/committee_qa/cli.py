@@ -19,8 +19,16 @@ from .render import answer_dict, answer_text, decisions_csv, decisions_text, ing
 from .schema import Filters
 from .wiring import Assistant, build_assistant
 
-_INDEX = click.option("--index", type=click.Path(file_okay=False, path_type=Path),
-                      help="Index folder [default: index, or COMMITTEE_QA_INDEX].")
+_CHROMA = click.option("--chroma-url", help="Keep the index in this Chroma server "
+                                            "(`chroma run`) instead of the --index folder "
+                                            "[default: COMMITTEE_QA_CHROMA_URL].")
+
+
+def _INDEX(command: Callable[..., Any]) -> Callable[..., Any]:  # noqa: N802
+    """--index and --chroma-url: where the index is."""
+    return click.option("--index", type=click.Path(file_okay=False, path_type=Path),
+                        help="Index folder [default: index, or COMMITTEE_QA_INDEX].")(
+        _CHROMA(command))
 _MODEL = click.option("--model", help="Local sentence-transformers model folder "
                                       "[default: the packaged all-MiniLM-L6-v2].")
 
@@ -44,9 +52,9 @@ def _assistant(**overrides: Any) -> Assistant:
 @_INDEX
 @_MODEL
 def ingest_command(paths: tuple[Path, ...], prune: bool, index: Path | None,
-                   model: str | None) -> None:
+                   chroma_url: str | None, model: str | None) -> None:
     """Add or update the papers at PATHS (files or folders; default: the inbox, ingest/)."""
-    assistant = _assistant(index=index, model=model)
+    assistant = _assistant(index=index, chroma_url=chroma_url, model=model)
     targets = list(paths) or [assistant.settings.inbox]
     files, _missing = find_papers(targets)
     with click.progressbar(length=len(files), label="Ingesting", file=sys.stderr,
@@ -93,12 +101,12 @@ def _filters(committee: tuple[str, ...], doc_type: tuple[str, ...], since: str,
 @_MODEL
 def ask_command(question: str | None, as_json: bool, jsonl: TextIO | None,
                 committee: tuple[str, ...], doc_type: tuple[str, ...], since: str, until: str,
-                index: Path | None, model: str | None) -> None:
+                index: Path | None, chroma_url: str | None, model: str | None) -> None:
     """Answer QUESTION from the papers, citing the passages it comes from."""
     if (question is None) == (jsonl is None):
         raise click.UsageError("give either a QUESTION or --jsonl FILE")
     filters = _filters(committee, doc_type, since, until)
-    assistant = _assistant(index=index, model=model)
+    assistant = _assistant(index=index, chroma_url=chroma_url, model=model)
     if assistant.retriever.is_empty:
         click.echo("warning: the index holds no papers; run `committee-qa ingest` first",
                    err=True)
@@ -152,10 +160,11 @@ def _rows(lines: TextIO) -> Iterator[tuple[int, dict[str, Any], str]]:
 @_MODEL
 def decisions_command(committee: tuple[str, ...], doc_type: tuple[str, ...], since: str,
                       until: str, search: str, form: str, index: Path | None,
-                      model: str | None) -> None:
+                      chroma_url: str | None, model: str | None) -> None:
     """List the register of decisions: every RESOLVED in the minutes, newest first."""
     filters = _filters(committee, doc_type, since, until)
-    decisions = _assistant(index=index, model=model).decisions(filters, search)
+    assistant = _assistant(index=index, chroma_url=chroma_url, model=model)
+    decisions = assistant.decisions(filters, search)
     if form == "json":
         click.echo(json.dumps([asdict(d) for d in decisions], ensure_ascii=False, indent=2))
     elif form == "csv":
@@ -172,11 +181,12 @@ def decisions_command(committee: tuple[str, ...], doc_type: tuple[str, ...], sin
 @_INDEX
 @_MODEL
 def serve_command(host: str | None, port: int | None, ingest_first: bool,
-                  index: Path | None, model: str | None) -> None:
+                  index: Path | None, chroma_url: str | None, model: str | None) -> None:
     """Start the chat app in the browser (bound to 127.0.0.1 unless --host says otherwise)."""
     from .ui import launch
 
-    assistant = _assistant(index=index, model=model, host=host, port=port)
+    assistant = _assistant(index=index, chroma_url=chroma_url, model=model, host=host,
+                           port=port)
     if ingest_first:
         report = assistant.ingest([assistant.settings.inbox])
         for failure in report.failed:
@@ -200,20 +210,27 @@ def serve_command(host: str | None, port: int | None, ingest_first: bool,
               help="Minimum figures; eval exits 1 when one is missed (skipped if absent).")
 @click.option("--index", type=click.Path(file_okay=False, path_type=Path),
               help="Index to use (ingesting the corpus into it) [default: a temporary one].")
+@_CHROMA
 @_MODEL
 def eval_command(questions: Path, corpus: Path | None, report: Path | None, baselines: bool,
-                 thresholds: Path, index: Path | None, model: str | None) -> None:
+                 thresholds: Path, index: Path | None, chroma_url: str | None,
+                 model: str | None) -> None:
     """Measure retrieval, answers, citations and abstention on a gold question set."""
     import tempfile
+    import uuid
 
     from .evaluation import report as reporting
     from .evaluation.gold import load_gold
     from .evaluation.runner import check_gates, compare, load_thresholds
 
     scratch = tempfile.TemporaryDirectory(prefix="committee-qa-eval-") if index is None else None
+    # On a shared Chroma server the eval uses collections of its own, dropped at the end.
+    collection = f"committee_eval_{uuid.uuid4().hex[:12]}" if chroma_url else None
+    assistant: Assistant | None = None
     try:
         gold = load_gold(questions)
-        assistant = _assistant(index=index or Path(scratch.name), model=model)  # type: ignore
+        assistant = _assistant(index=index or Path(scratch.name),  # type: ignore[union-attr]
+                               chroma_url=chroma_url, collection=collection, model=model)
         papers = [corpus or assistant.settings.inbox]
         ingested = assistant.ingest(papers)
         for failure in ingested.failed:
@@ -224,6 +241,8 @@ def eval_command(questions: Path, corpus: Path | None, report: Path | None, base
     except CommitteeQAError as error:
         raise click.ClickException(str(error)) from None
     finally:
+        if collection and assistant is not None:
+            assistant.store.drop()
         if scratch is not None:
             scratch.cleanup()
     click.echo(reporting.text_table(results))

@@ -25,6 +25,9 @@ class Settings:
     """Folder of the persisted index (Chroma plus what the product keeps beside it)."""
     inbox: Path = Path("ingest")
     """Folder of papers that `python app.py` ingests before it starts."""
+    chroma_url: str = ""
+    """URL of a Chroma server (`chroma run`) holding the index; empty means the embedded
+    index in the `index` folder. Replicas of the app and one ingester may share a server."""
     model: str = ""
     """Local path of a sentence-transformers model; empty means the packaged all-MiniLM-L6-v2."""
     collection: str = "committee_papers"

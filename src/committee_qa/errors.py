@@ -3,6 +3,7 @@
     CommitteeQAError
      ├── PaperError          a file could not be read (names the file and the reason)
      ├── IndexMismatchError  the index was built with another model or schema
+     ├── IndexUnavailableError  the Chroma server holding the index cannot be reached
      ├── SettingsError       a setting has a value that cannot work
      └── FilterError         a committee, document type or date filter cannot work
 """
@@ -33,3 +34,7 @@ class SettingsError(CommitteeQAError):
 
 class FilterError(CommitteeQAError):
     """A filter has a value that cannot work (a date that is not a date, an empty range)."""
+
+
+class IndexUnavailableError(CommitteeQAError):
+    """The index cannot be reached: a Chroma server that is down or a URL that is wrong."""

@@ -68,7 +68,8 @@ def in_dates(filters: Filters, meeting_date: str) -> bool:
 _MEETING_WORDS = re.compile(r"\b(decid\w*|decision\w*|resolv\w*|resolution\w*|agreed|"
                             r"discuss\w*|consider\w*|meeting\w*|minutes)\b", re.I)
 _MONTH = "|".join(MONTHS)
-_WHEN = re.compile(r"\b(?:in|during|at|on|from|of)\s+(?:the\s+)?(?:meeting\s+(?:on|of)\s+)?"
+_WHEN = re.compile(r"\b(?:in|during|at|on|from|of)\s+(?:the\s+|its\s+|their\s+|our\s+)?"
+                   r"(?:meeting\s+(?:on|of)\s+)?"
                    rf"(?:(\d{{1,2}})(?:st|nd|rd|th)?\s+)?(?:({_MONTH})\s+)?((?:19|20)\d\d)\b"
                    r"(?!\s*/)(?!\s+(?:inspection|report|census|survey|review|ofsted))", re.I)
 

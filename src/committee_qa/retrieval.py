@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Literal, Protocol
 
 import numpy as np
@@ -38,6 +39,15 @@ def fuse(rankings: Sequence[Sequence[Chunk]], weights: Sequence[float] | None = 
     return [(chunks[cid], scores[cid]) for cid in order]
 
 
+@dataclass(frozen=True)
+class _View:
+    """What retrieval derives from the index: live papers, keyword index, filter columns."""
+
+    live: set[str]
+    keyword: KeywordIndex
+    columns: dict[str, np.ndarray]
+
+
 class HybridRetriever:
     """Finds the passages of the live papers that best match a question."""
 
@@ -46,42 +56,55 @@ class HybridRetriever:
         self.refresh()
 
     def refresh(self) -> None:
-        """Re-read the ledger and rebuild the keyword index: call after an ingest."""
-        self.live = {r.doc_id for r in self.store.papers().values()}
-        self.keyword = KeywordIndex(self.store.chunks(self.live))
+        """Re-read the ledger and rebuild the keyword index: call after an ingest. The new
+        view replaces the old in one step, so a search running meanwhile sees one or the
+        other, never half of each."""
+        live = {r.doc_id for r in self.store.papers().values()}
+        keyword = KeywordIndex(self.store.chunks(live))
         # Each filterable field of every chunk, in the keyword index's order.
-        self._columns = {name: np.array([getattr(c, name) for c in self.keyword.chunks],
-                                        dtype=object) for name in FILTER_FIELDS}
+        columns = {name: np.array([getattr(c, name) for c in keyword.chunks], dtype=object)
+                   for name in FILTER_FIELDS}
+        self._view = _View(live, keyword, columns)
+
+    @property
+    def live(self) -> set[str]:
+        """The doc_ids of the papers in the ledger."""
+        return self._view.live
+
+    @property
+    def keyword(self) -> KeywordIndex:
+        return self._view.keyword
 
     @property
     def is_empty(self) -> bool:
-        return not self.keyword.chunks
+        return not self._view.keyword.chunks
 
     def known(self, field: str) -> list[str]:
         """The values a filterable field takes in the index, sorted, without the empty one."""
-        return sorted({str(v) for v in self._columns[field]} - {""})
+        return sorted({str(v) for v in self._view.columns[field]} - {""})
 
     def retrieve(self, question: str, k: int = 6, mode: Mode = "hybrid",
                  filters: Filters = Filters()) -> list[Passage]:
         """The k best passages for `question`, best first; `mode` can switch a search off,
         and `filters` limit both searches to some committees, document types and dates."""
-        if self.is_empty or not question.strip():
+        view = self._view
+        if not view.keyword.chunks or not question.strip():
             return []
         where, admitted = None, None
         if not filters.empty:
-            where = self._where(filters)
+            where = self._where(filters, view)
             if where is None:
                 return []  # no passage lies inside the filters
-            admitted = np.ones(len(self.keyword.chunks), dtype=bool)
+            admitted = np.ones(len(view.keyword.chunks), dtype=bool)
             for name, values in where.items():
-                admitted &= np.isin(self._columns[name], values)
+                admitted &= np.isin(view.columns[name], values)
         dense: list[tuple[Chunk, float]] = []
         keyword: list[tuple[Chunk, float]] = []
         if mode != "keyword":
             dense = self.store.search(self.embedder.embed_query(question), self.depth,
-                                      self.live, where)
+                                      view.live, where)
         if mode != "dense":
-            keyword = self.keyword.search(question, self.depth, admitted)
+            keyword = view.keyword.search(question, self.depth, admitted)
         similarity = {chunk.chunk_id: sim for chunk, sim in dense}
         fused = fuse([[c for c, _ in dense], [c for c, _ in keyword]],
                      [DENSE_WEIGHT, KEYWORD_WEIGHT])
@@ -90,15 +113,16 @@ class HybridRetriever:
             for chunk, score in fused[:k]
         ]
 
-    def _where(self, filters: Filters) -> dict[str, list[str]] | None:
+    def _where(self, filters: Filters, view: _View) -> dict[str, list[str]] | None:
         """The filters as the stored values each field may take; None when none can."""
+        def known(field: str) -> list[str]:
+            return sorted({str(v) for v in view.columns[field]} - {""})
+
         where: dict[str, list[str]] = {}
         if filters.committees:
-            where["committee"] = [c for c in self.known("committee")
-                                  if matches_committee(filters, c)]
+            where["committee"] = [c for c in known("committee") if matches_committee(filters, c)]
         if filters.doc_types:
             where["doc_type"] = list(filters.doc_types)
         if filters.since or filters.until:
-            where["meeting_date"] = [d for d in self.known("meeting_date")
-                                     if in_dates(filters, d)]
+            where["meeting_date"] = [d for d in known("meeting_date") if in_dates(filters, d)]
         return None if any(not values for values in where.values()) else where

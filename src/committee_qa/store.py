@@ -8,22 +8,29 @@ A paper becomes searchable only when its ledger record is written, after all of 
 chunks are stored. Chunks whose doc_id no ledger record names (left by a crash, or by a
 replaced paper) are never returned and are swept at the next ingest. So a crash at any
 point leaves each paper wholly present or wholly absent, and loses nothing stored before.
+
+The ledger also holds one `__generation__` record whose token changes at every commit, so
+app replicas sharing a Chroma server (`Store.connect`) know when to re-derive what they
+keep in memory (the keyword index, the decisions register) from the index.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import chromadb
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings as ChromaSettings
 
-from .errors import IndexMismatchError
+from .errors import IndexMismatchError, IndexUnavailableError
 from .schema import Chunk, PaperRecord
 
 SCHEMA_VERSION = "2"
+_GENERATION = "__generation__"  # the ledger record whose token changes with every commit
 _PAGE = 5000  # records fetched per call when reading a whole collection
 # Where a chunk sits in the papers, stored as metadata so filters can use it.
 PLACE_FIELDS = ("doc_type", "council", "committee", "meeting_date", "item", "item_title",
@@ -79,12 +86,55 @@ class Store:
         store.location = str(path)
         return store
 
+    @classmethod
+    def connect(cls, url: str, name: str, model: str, dimension: int) -> Store:
+        """Open (or create) the index kept by the Chroma server at `url` (`chroma run`)."""
+        parts = urlsplit(url if "//" in url else f"http://{url}")
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise IndexUnavailableError(
+                f"the Chroma URL {url!r} is not an http(s) address such as "
+                "http://127.0.0.1:8000; fix --chroma-url or COMMITTEE_QA_CHROMA_URL")
+        https = parts.scheme == "https"
+        port = parts.port or (443 if https else 8000)
+        try:
+            client = chromadb.HttpClient(
+                host=parts.hostname, port=port, ssl=https,
+                settings=ChromaSettings(anonymized_telemetry=False))
+            store = cls(client, name, model, dimension)
+        except IndexMismatchError:
+            raise
+        except Exception as error:  # chromadb raises ValueError, httpx and its own errors
+            raise IndexUnavailableError(
+                f"cannot reach the Chroma server at {url} ({_first_line(error)}); start it "
+                f"with `chroma run --path DIR --host {parts.hostname} --port {port}` or fix "
+                "--chroma-url / COMMITTEE_QA_CHROMA_URL") from None
+        store.location = url
+        return store
+
+    def drop(self) -> None:
+        """Delete the index's collections: for scratch indexes on a shared server."""
+        self._client.delete_collection(self._chunks.name)
+        self._client.delete_collection(self._papers.name)
+
     # -- the ledger of papers ------------------------------------------------------------
+
+    def generation(self) -> str:
+        """A token that changes whenever the ledger does: replicas compare it to know when
+        another process has ingested, and refresh what they derive from the index."""
+        found = self._papers.get(ids=[_GENERATION], include=["metadatas"])
+        metas = found["metadatas"] or []
+        return str(metas[0].get("token", "")) if metas and metas[0] else ""
+
+    def _bump_generation(self) -> None:
+        self._papers.upsert(ids=[_GENERATION], embeddings=[[1.0]], documents=[""],
+                            metadatas=[{"token": uuid.uuid4().hex}])
 
     def papers(self) -> dict[str, PaperRecord]:
         """Every ingested paper by its source name."""
         records = {}
-        for _id, meta, _doc in self._read_all(self._papers):
+        for id_, meta, _doc in self._read_all(self._papers):
+            if id_ == _GENERATION:
+                continue
             record = PaperRecord(
                 source=str(meta["source"]), doc_id=str(meta["doc_id"]),
                 title=str(meta.get("title", "")), chunks=int(meta.get("chunks", 0)),
@@ -100,10 +150,12 @@ class Store:
             metadatas=[{"source": record.source, "doc_id": record.doc_id, "title": record.title,
                         "chunks": record.chunks, "ingested_at": record.ingested_at}],
         )
+        self._bump_generation()
 
     def forget_paper(self, source: str) -> None:
         """Remove a paper from the ledger; its chunks go when nothing else names them."""
         self._papers.delete(ids=[source])
+        self._bump_generation()
 
     # -- chunks --------------------------------------------------------------------------
 
@@ -176,6 +228,11 @@ class Store:
             docs = page["documents"] if documents else [""] * len(ids)
             yield from zip(ids, page["metadatas"], docs)
             offset += len(ids)
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip().split("\n")[0]
+    return text[:160] or type(error).__name__
 
 
 def _check_built_with(meta: dict[str, Any], model: str, dimension: int) -> None:

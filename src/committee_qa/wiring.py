@@ -24,8 +24,9 @@ class Assistant:
     def __init__(self, settings: Settings, embedder: SentenceTransformerEmbedder,
                  store: Store) -> None:
         self.settings, self.embedder, self.store = settings, embedder, store
-        self.retriever = HybridRetriever(embedder, store)
         self._lock = threading.Lock()
+        self._generation = store.generation()
+        self.retriever = HybridRetriever(embedder, store)
         self._make_answerer()
 
     def ask(self, question: str, history: Sequence[str] = (),
@@ -41,6 +42,7 @@ class Assistant:
         A date the question itself asks about ("decided in July 2017") limits the search to
         meetings of that date, unless `filters` already set dates.
         """
+        self.refresh_if_stale()
         question = " ".join(question.split())
         query, context = standalone(question, history)
         filters = combine(filters, dates_asked_about(question))
@@ -64,7 +66,26 @@ class Assistant:
 
     def decisions(self, filters: Filters = Filters(), search: str = "") -> list[Decision]:
         """The register: resolutions in the minutes, newest first, inside `filters`."""
+        self.refresh_if_stale()
         return select(self._decisions, filters, search)
+
+    def refresh_if_stale(self) -> bool:
+        """Re-derive the keyword index and the register when another process (an ingester,
+        another replica) has changed the index since; True when it did."""
+        if self.store.generation() == self._generation:
+            return False
+        with self._lock:  # one thread rebuilds; the others keep answering from the old view
+            if self.store.generation() == self._generation:
+                return False
+            self._refresh()
+        return True
+
+    def _refresh(self) -> None:
+        # Read the generation first: a commit landing during the rebuild changes it again,
+        # so the next question rebuilds once more rather than keep a half-old view.
+        self._generation = self.store.generation()
+        self.retriever.refresh()
+        self._make_answerer()
 
     def ingest(self, paths: Sequence[Path], prune: bool = False,
                progress: Progress | None = None) -> IngestReport:
@@ -72,8 +93,7 @@ class Assistant:
         with self._lock:
             report = ingest(paths, self.store, self.embedder, prune=prune, progress=progress)
             if report.changed:
-                self.retriever.refresh()
-                self._make_answerer()
+                self._refresh()
             return report
 
     def _make_answerer(self) -> None:
@@ -84,8 +104,12 @@ class Assistant:
 
 
 def build_assistant(settings: Settings) -> Assistant:
-    """Load the model and open the index named by `settings`."""
+    """Load the model and open the index named by `settings`: a folder, or a Chroma server."""
     embedder = SentenceTransformerEmbedder(settings.model, batch_size=settings.batch_size)
-    store = Store.open(Path(settings.index), settings.collection, embedder.name,
-                       embedder.dimension)
+    if settings.chroma_url:
+        store = Store.connect(settings.chroma_url, settings.collection, embedder.name,
+                              embedder.dimension)
+    else:
+        store = Store.open(Path(settings.index), settings.collection, embedder.name,
+                           embedder.dimension)
     return Assistant(settings, embedder, store)
