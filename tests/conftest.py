@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -116,3 +117,10 @@ def meetings_index(tmp_path_factory: pytest.TempPathFactory,
 @pytest.fixture(scope="session")
 def meetings_assistant(meetings_index: Path, embedder: SentenceTransformerEmbedder) -> Assistant:
     return make_assistant(meetings_index, embedder)
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -27,7 +26,7 @@ from playwright.sync_api import (
 )
 
 from committee_qa.embedding import SentenceTransformerEmbedder
-from conftest import CITY, COUNTY, ROOT, SAMPLES, make_assistant
+from conftest import CITY, COUNTY, ROOT, SAMPLES, free_port, make_assistant
 
 # Debian's Chromium (`make browser`): Playwright's own browser download cannot be fetched here.
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -53,12 +52,6 @@ The committee considered a report on library opening hours \
 
 RESOLVED to extend library opening hours <img src=x onerror="window.__pwned=3"> from April 2021.
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")

@@ -21,8 +21,7 @@ from committee_qa.config import Settings
 from committee_qa.errors import IndexUnavailableError
 from committee_qa.store import Store
 from committee_qa.wiring import Assistant
-from conftest import CITY, COUNTY, SAMPLES, write_minutes
-from test_ui import free_port
+from conftest import CITY, COUNTY, SAMPLES, free_port, write_minutes
 
 CHROMA = Path(sys.executable).with_name("chroma")
 

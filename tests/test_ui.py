@@ -1,7 +1,6 @@
 """The chat app as a real server on loopback, driven through gradio_client."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -12,12 +11,7 @@ import pytest
 from gradio_client import Client
 
 from committee_qa.ui import reply
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from conftest import free_port
 
 
 @pytest.fixture(scope="module")
