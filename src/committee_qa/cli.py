@@ -57,10 +57,13 @@ def ingest_command(paths: tuple[Path, ...], prune: bool, index: Path | None,
     assistant = _assistant(index=index, chroma_url=chroma_url, model=model)
     targets = list(paths) or [assistant.settings.inbox]
     files, _missing = find_papers(targets)
-    with click.progressbar(length=len(files), label="Ingesting", file=sys.stderr,
-                           item_show_func=lambda name: name) as bar:
-        report = assistant.ingest(targets, prune=prune,
-                                  progress=lambda name: bar.update(1, name))
+    try:
+        with click.progressbar(length=len(files), label="Ingesting", file=sys.stderr,
+                               item_show_func=lambda name: name) as bar:
+            report = assistant.ingest(targets, prune=prune,
+                                      progress=lambda name: bar.update(1, name))
+    except CommitteeQAError as error:
+        raise click.ClickException(str(error)) from None
     for failure in report.failed:
         click.echo(f"error: {failure.source}: {failure.reason}", err=True)
     click.echo(ingest_summary(report))
@@ -188,10 +191,14 @@ def serve_command(host: str | None, port: int | None, ingest_first: bool,
     assistant = _assistant(index=index, chroma_url=chroma_url, model=model, host=host,
                            port=port)
     if ingest_first:
-        report = assistant.ingest([assistant.settings.inbox])
-        for failure in report.failed:
-            click.echo(f"error: {failure.source}: {failure.reason}", err=True)
-        click.echo(ingest_summary(report), err=True)
+        try:
+            report = assistant.ingest([assistant.settings.inbox])
+        except CommitteeQAError as error:  # e.g. another ingest is running: serve anyway
+            click.echo(f"warning: not ingesting {assistant.settings.inbox}: {error}", err=True)
+        else:
+            for failure in report.failed:
+                click.echo(f"error: {failure.source}: {failure.reason}", err=True)
+            click.echo(ingest_summary(report), err=True)
     launch(assistant)
 
 

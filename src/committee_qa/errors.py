@@ -4,6 +4,7 @@
      ├── PaperError          a file could not be read (names the file and the reason)
      ├── IndexMismatchError  the index was built with another model or schema
      ├── IndexUnavailableError  the Chroma server holding the index cannot be reached
+     ├── IngestBusyError     another ingest is writing to the same index
      ├── SettingsError       a setting has a value that cannot work
      └── FilterError         a committee, document type or date filter cannot work
 """
@@ -38,3 +39,7 @@ class FilterError(CommitteeQAError):
 
 class IndexUnavailableError(CommitteeQAError):
     """The index cannot be reached: a Chroma server that is down or a URL that is wrong."""
+
+
+class IngestBusyError(CommitteeQAError):
+    """Another ingest holds the index's lease; the message says which process."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -11,7 +12,14 @@ from typing import Protocol
 
 from .chunking import chunk_paper
 from .errors import PaperError
-from .papers import SUPPORTED_SUFFIXES, content_hash, read_paper, read_sidecar, sidecar_path
+from .papers import (
+    MAX_PAPER_BYTES,
+    check_supported,
+    content_hash,
+    read_paper,
+    read_sidecar,
+    sidecar_path,
+)
 from .schema import IngestReport, PaperFailure, PaperRecord
 from .store import Store
 
@@ -23,65 +31,130 @@ class ChunkEmbedder(Protocol):
 
 
 def find_papers(paths: Iterable[Path]) -> tuple[list[Path], list[PaperFailure]]:
-    """The paper files named by `paths` (folders are searched), and paths that do not exist."""
+    """The paper files named by `paths` (folders are searched), and the paths refused.
+
+    Inside a folder, a link is followed only to a file or folder inside that folder: a
+    link out of it (or one that is broken or loops) is refused, naming where it leads, so
+    a link dropped in the inbox can never put a file from elsewhere into the index. A file
+    named on its own is read wherever it lies.
+    """
     files: list[Path] = []
-    missing: list[PaperFailure] = []
+    refused: list[PaperFailure] = []
     for path in paths:
         if path.is_dir():
-            files.extend(
-                p for p in sorted(path.rglob("*"))
-                if p.is_file() and not p.name.startswith(".") and not p.name.endswith(".json")
-            )
+            _search(path, files, refused)
         elif path.is_file():
             files.append(path)
+        elif path.is_symlink():
+            refused.append(_failure(path, _link_problem(path, None) or "is a broken link"))
+        elif path.exists():
+            refused.append(_failure(path, "is not a regular file (a pipe or a device?); "
+                                          "copy the paper into a file and ingest that"))
         else:
-            missing.append(PaperFailure(str(path), "no such file or folder"))
-    return files, missing
+            refused.append(_failure(path, "no such file or folder; check the path"))
+    return files, refused
+
+
+def _search(root: Path, files: list[Path], refused: list[PaperFailure]) -> None:
+    """Add the papers under the folder `root` to `files`; links out of it to `refused`."""
+    inside = root.resolve()
+    found: list[Path] = []
+
+    def unreadable(error: OSError) -> None:
+        refused.append(_failure(Path(error.filename or root), f"cannot be read: "
+                                f"{error.strerror or error}; check committee-qa may read it"))
+
+    # Links to folders are never walked into: one inside `root` is searched anyway, and
+    # one outside is refused; so a link loop cannot make the search go round for ever.
+    for folder, dirnames, filenames in os.walk(root, onerror=unreadable):
+        for name in sorted(dirnames):
+            path = Path(folder, name)
+            problem = _link_problem(path, inside) if path.is_symlink() else None
+            if problem:
+                refused.append(_failure(path, problem))
+        for name in sorted(filenames):
+            if name.startswith(".") or name.endswith(".json"):
+                continue
+            path = Path(folder, name)
+            problem = _link_problem(path, inside) if path.is_symlink() else None
+            if problem:
+                refused.append(_failure(path, problem))
+            elif path.is_file():
+                found.append(path)
+    files.extend(sorted(found))
+
+
+def _link_problem(link: Path, inside: Path | None) -> str | None:
+    """Why the link cannot be followed (broken, a loop, out of the folder `inside`), or None."""
+    try:
+        target = link.resolve(strict=True)
+    except FileNotFoundError:
+        return (f"is a link to {os.readlink(link)}, which does not exist; remove the link, or "
+                "copy the paper here")
+    except (RuntimeError, OSError):  # Python 3.11 says RuntimeError for a loop; 3.13 OSError
+        return "is a link that leads round in a loop; remove the link"
+    if inside is not None and not target.is_relative_to(inside):
+        return (f"is a link to {target}, outside the folder being ingested ({inside}); copy "
+                "the paper into the folder instead of linking to it")
+    return None
 
 
 def ingest(paths: Sequence[Path], store: Store, embedder: ChunkEmbedder, *,
-           prune: bool = False, progress: Progress | None = None) -> IngestReport:
-    """Bring the index up to date with the papers at `paths`; unchanged papers cost a hash."""
+           prune: bool = False, progress: Progress | None = None,
+           max_paper_bytes: int = MAX_PAPER_BYTES) -> IngestReport:
+    """Bring the index up to date with the papers at `paths`; unchanged papers cost a hash.
+
+    A file that cannot be ingested is reported in `failed` and the batch goes on; nothing
+    stored before is lost, and a paper is stored once however many names it comes under.
+    """
     report = IngestReport()
-    files, missing = find_papers(paths)
-    report.failed.extend(missing)
+    files, refused = find_papers(paths)
+    report.failed.extend(refused)
     known = store.papers()
     before = set(known)
     seen: set[str] = set()
+    left: list[PaperRecord] = []  # records replaced or pruned: their chunks may need a name
     for path in files:
         source = path.name
         if source in seen:
-            report.failed.append(PaperFailure(
-                str(path), f"another file named {source} is in this batch; rename one of them"))
+            report.failed.append(_failure(
+                path, f"another file named {source} is in this batch; rename one of them"))
             continue
         seen.add(source)
         try:
-            record, embedded = _ingest_one(path, known, store, embedder)
+            record, embedded = _ingest_one(path, known, store, embedder, max_paper_bytes)
         except PaperError as error:
-            report.failed.append(PaperFailure(str(path), error.reason))
+            report.failed.append(_failure(path, error.reason))
         else:
             outcome = report.unchanged if record is None else (
                 report.replaced if source in known else report.added)
             outcome.append(source)
             report.chunks_embedded += embedded
             if record is not None:
+                if source in known:
+                    left.append(known[source])
                 known[source] = record
         if progress:
             progress(source)
     if prune:
         for source in sorted(before - seen):
             store.forget_paper(source)
+            left.append(known.pop(source))
             report.pruned.append(source)
+    _rename_orphaned_chunks(left, known, store, embedder)
     store.sweep()
     return report
 
 
 def _ingest_one(path: Path, known: dict[str, PaperRecord], store: Store,
-                embedder: ChunkEmbedder) -> tuple[PaperRecord | None, int]:
+                embedder: ChunkEmbedder, max_bytes: int) -> tuple[PaperRecord | None, int]:
     """Ingest one paper: its new ledger record (None if unchanged) and the chunks embedded."""
-    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise PaperError(path.name, f"unsupported file type '{path.suffix}'; committee-qa reads "
-                                    ".txt, .md, .pdf, .docx, .html")
+    check_supported(path)
+    try:
+        path.name.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes in the name: the index cannot hold it
+        raise PaperError(path.name, "its file name is not valid UTF-8 (from an old Windows or "
+                                    "zip export?); rename the file") from None
     try:
         doc_id = content_hash(path)[:32]
         overrides = read_sidecar(path)
@@ -89,7 +162,8 @@ def _ingest_one(path: Path, known: dict[str, PaperRecord], store: Store,
             doc_id = hashlib.sha256(
                 (doc_id + content_hash(sidecar_path(path))).encode()).hexdigest()[:32]
     except OSError as error:
-        raise PaperError(path.name, f"cannot be read: {error.strerror or error}") from None
+        raise PaperError(path.name, f"cannot be read: {error.strerror or error}; check the "
+                                    "file is there and committee-qa may read it") from None
     previous = known.get(path.name)
     if previous is not None and previous.doc_id == doc_id:
         return None, 0
@@ -98,14 +172,51 @@ def _ingest_one(path: Path, known: dict[str, PaperRecord], store: Store,
         record = replace(twin, source=path.name, ingested_at=_now())
         store.commit_paper(record)
         return record, 0
-    paper = read_paper(path)
-    chunks = chunk_paper(paper, doc_id, overrides)
+    try:
+        paper = read_paper(path, max_bytes=max_bytes)
+        chunks = chunk_paper(paper, doc_id, overrides)
+    except PaperError:
+        raise
+    except Exception as error:  # a file no reader foresaw must not stop the batch
+        detail = (str(error).strip().splitlines() or [""])[0][:100]
+        raise PaperError(path.name, f"could not be read ({type(error).__name__}: {detail}); "
+                                    "report it to the committee-qa maintainers with the "
+                                    "file") from error
     vectors = embedder.embed_texts([c.embedding_text for c in chunks])
     store.write_chunks(chunks, vectors)
     record = PaperRecord(source=path.name, doc_id=doc_id, title=paper.title,
                          chunks=len(chunks), ingested_at=_now())
     store.commit_paper(record)
     return record, len(chunks)
+
+
+def _rename_orphaned_chunks(left: list[PaperRecord], known: dict[str, PaperRecord],
+                            store: Store, embedder: ChunkEmbedder) -> None:
+    """Passages keep the name of the file they were first read from; when that name leaves
+    the index but the same paper stays under another, cite them by the name that stays."""
+    for old in left:
+        names = sorted(s for s, r in known.items() if r.doc_id == old.doc_id)
+        if not names:
+            continue  # the paper has gone: sweep deletes its chunks
+        chunks = [c for c in store.chunks(live={old.doc_id}) if c.source not in names]
+        if chunks:  # the vectors are the same (the text is), but the store wants them again
+            chunks = [replace(c, source=names[0]) for c in chunks]
+            store.write_chunks(chunks, embedder.embed_texts([c.embedding_text for c in chunks]))
+
+
+def _failure(path: Path, reason: str) -> PaperFailure:
+    """A failure whose message stays on one line whatever the file is called."""
+    return PaperFailure(_one_line(str(path)), _one_line(reason))
+
+
+def _one_line(text: str) -> str:
+    return "".join(c if c.isprintable() or c == " " else _escaped(c) for c in text)
+
+
+def _escaped(char: str) -> str:
+    if "\udc80" <= char <= "\udcff":  # a byte of a file name that is not UTF-8
+        return f"\\x{ord(char) - 0xDC00:02x}"
+    return repr(char)[1:-1]
 
 
 def _now() -> str:

@@ -7,7 +7,10 @@ import hashlib
 import io
 import json
 import logging
+import os
 import re
+import shutil
+import subprocess
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -18,14 +21,34 @@ from .schema import Paper
 
 SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".pdf", ".docx", ".html", ".htm"})
 
-_TEXT_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})
+MAX_PAPER_BYTES = 100 * 2**20  # a larger file is refused before it is read
+
 _ENCRYPTED = "the PDF is encrypted; save an unencrypted copy and ingest that"
-_NO_TEXT_LAYER = "has no text layer (a scanned PDF?); it needs OCR before it can be ingested"
+_NEEDS_OCR = ("has no text layer (a scanned PDF?); it needs OCR before it can be ingested: "
+              "install tesseract-ocr and poppler-utils (make ocr) and ingest it again")
+_OCR_FOUND_NOTHING = ("has no text layer and OCR found no text on its pages (blank or "
+                      "unreadable scans?); check it is the paper you meant, or ingest a copy "
+                      "with a text layer")
+_NO_TEXT = "no text found in the file; check it is the paper you meant, or export it again"
+_BINARY = ("looks like a binary file, not text; check it is the paper you meant, or export it "
+           "again as text")
+# OCR (Debian's poppler-utils renders a page, tesseract-ocr reads it) is tried on a page with
+# no text layer, or one whose text layer is only a stamp ("Page 23") over a scanned image.
+_OCR_TOOLS = ("pdftoppm", "tesseract")
+_OCR_DPI = "300"
+_OCR_SECONDS = 120  # per page: a page that takes longer is not worth a stuck ingest
+_STAMP_CHARS = 200  # a text layer shorter than this over a scan may be only a stamp
+_SCAN_PIXELS = 500_000  # an image this large is a scanned page, not a logo
+# Bytes of plain text: tab, newline, carriage return, form feed and printable ASCII.
+_TEXT_BYTES = bytes([9, 10, 12, 13, *range(32, 127)])
 # Zero-width characters and the soft hyphen vanish, as do control characters other than tab
 # and newline; form feeds, vertical tabs (Word's manual line break) and Unicode line
 # separators become newlines.
 _INVISIBLE: dict[int, str | None] = {
-    **dict.fromkeys([0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD, 0x7F], None),
+    **dict.fromkeys([0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD, 0x7F, 0x180E], None),
+    # bidirectional marks, embeddings and isolates, and invisible operators, all unseen
+    **dict.fromkeys([0x200E, 0x200F, 0x061C, *range(0x202A, 0x202F), *range(0x2061, 0x206A)],
+                    None),
     **dict.fromkeys([*range(0x00, 0x09), *range(0x0E, 0x20)], None),
     **dict.fromkeys([0x0B, 0x0C, 0x2028, 0x2029], "\n"),
 }
@@ -50,22 +73,20 @@ def content_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_paper(path: Path, source: str | None = None) -> Paper:
-    """Read a paper's text (and pages, for a PDF); PaperError says why a file cannot be read."""
+def read_paper(path: Path, source: str | None = None, *,
+               max_bytes: int = MAX_PAPER_BYTES) -> Paper:
+    """Read a paper's text (and pages, for a PDF); PaperError says why a file cannot be read.
+
+    A file larger than `max_bytes` is refused before it is read.
+    """
     source = source or path.name
-    suffix = path.suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        kind = f"'{path.suffix}'" if path.suffix else "(no extension)"
-        raise PaperError(source, f"unsupported file type {kind}; committee-qa reads "
-                                 ".txt, .md, .pdf, .docx, .html")
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise PaperError(source, f"cannot be read: {error.strerror or error}") from None
+    check_supported(path, source)
+    data = _read_bytes(path, source, max_bytes)
     if not data:
         raise PaperError(source, "the file is empty; save or download the paper again")
+    suffix = path.suffix.lower()
     if suffix == ".pdf":
-        pages, title = _read_pdf(data, source)
+        pages, title = _read_pdf(data, path, source)
     elif suffix == ".docx":
         pages, title = _read_docx(data, source)
     elif suffix in (".html", ".htm"):
@@ -74,8 +95,7 @@ def read_paper(path: Path, source: str | None = None) -> Paper:
         pages, title = [_decode(data, source)], ""
     text, starts = _join([_normalise(page).strip("\n") for page in pages])
     if not text.strip():
-        raise PaperError(source, _NO_TEXT_LAYER if suffix == ".pdf" and pages
-                         else "no text found in the file")
+        raise PaperError(source, _NO_TEXT)
     title = (_clean_title(title)
              or (_clean_title(_markdown_title(text)) if suffix == ".md" else "")
              or _title_from_name(Path(source).stem or path.stem) or source)
@@ -83,12 +103,45 @@ def read_paper(path: Path, source: str | None = None) -> Paper:
                  page_starts=tuple(starts) if suffix == ".pdf" else ())
 
 
-def _read_pdf(data: bytes, source: str) -> tuple[list[str], str]:
+def check_supported(path: Path, source: str | None = None) -> None:
+    """Raise PaperError unless the file's extension names a format committee-qa reads."""
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        kind = f"'{path.suffix}'" if path.suffix else "(no extension)"
+        raise PaperError(source or path.name, f"unsupported file type {kind}; committee-qa "
+                                              "reads .txt, .md, .pdf, .docx, .html: save it as "
+                                              "one of those")
+
+
+def _read_bytes(path: Path, source: str, max_bytes: int) -> bytes:
+    """The file's bytes, never more than `max_bytes` of them held (the file may lie in stat)."""
+    try:
+        with path.open("rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            data = b"" if size > max_bytes else f.read(max_bytes + 1)
+    except OSError as error:
+        raise PaperError(source, f"cannot be read: {error.strerror or error}; check the file "
+                                 "is there and committee-qa may read it") from None
+    if size > max_bytes or len(data) > max_bytes:
+        raise PaperError(source, f"is {_megabytes(max(size, len(data)))}, more than the "
+                                 f"{_megabytes(max_bytes)} a paper may be; split it into "
+                                 "smaller files, or raise COMMITTEE_QA_MAX_PAPER_MB")
+    return data
+
+
+def _megabytes(size: int) -> str:
+    mb = size / 2**20
+    return f"{mb:.0f} MB" if mb >= 10 else f"{mb:.1f} MB"
+
+
+def _read_pdf(data: bytes, path: Path, source: str) -> tuple[list[str], str]:
     from pypdf import PdfReader
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     if b"%PDF-" not in data[:1024]:
-        raise PaperError(source, _unreadable_pdf("no %PDF- header (a web page saved as .pdf?)"))
+        if b"<html" in data[:1024].lower() or data.lstrip()[:1] == b"<":
+            raise PaperError(source, "is a web page saved as .pdf, not a PDF (a download that "
+                                     "led to an error page?); download the PDF again")
+        raise PaperError(source, _unreadable_pdf("it has no %PDF- header"))
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
@@ -99,13 +152,69 @@ def _read_pdf(data: bytes, source: str) -> tuple[list[str], str]:
             if not opened:
                 raise PaperError(source, _ENCRYPTED)
         pages = [page.extract_text() or "" for page in reader.pages]
+        scanned = [n for n, (page, text) in enumerate(zip(reader.pages, pages))
+                   if not text.strip() or (len(text.strip()) < _STAMP_CHARS
+                                           and _has_scan(page.get("/Resources")))]
         metadata = reader.metadata
         title = str(metadata.title or "") if metadata is not None else ""
     except PaperError:
         raise
     except Exception as error:  # pypdf raises many kinds of error on damaged files
         raise PaperError(source, _unreadable_pdf(_short(error))) from None
+    if scanned and ocr_available():
+        for n in scanned:
+            read = _ocr_page(path, n + 1, source)
+            if len(read.split()) > 2 * len(pages[n].split()):  # more than a stamp's words
+                pages[n] = read
+        if not any(_normalise(page).strip() for page in pages):
+            raise PaperError(source, _OCR_FOUND_NOTHING)
+    elif pages and not any(_normalise(page).strip() for page in pages):
+        raise PaperError(source, _NEEDS_OCR)
     return pages, title
+
+
+def ocr_available() -> bool:
+    """Whether the OCR tools (Debian's poppler-utils and tesseract-ocr) are installed."""
+    return all(shutil.which(tool) for tool in _OCR_TOOLS)
+
+
+def _has_scan(resources: Any, depth: int = 0) -> bool:
+    """Whether a page's resources hold an image the size of a scanned page."""
+    try:
+        for ref in (resources.get_object().get("/XObject") or {}).values():
+            xobject = ref.get_object()
+            kind = xobject.get("/Subtype")
+            if kind == "/Image" and (int(xobject.get("/Width", 0))
+                                     * int(xobject.get("/Height", 0)) >= _SCAN_PIXELS):
+                return True
+            if kind == "/Form" and depth < 3 and _has_scan(xobject.get("/Resources"), depth + 1):
+                return True
+    except Exception:  # resources missing or damaged: no scan found
+        return False
+    return False
+
+
+def _ocr_page(path: Path, number: int, source: str) -> str:
+    """The text tesseract reads on page `number` (1-based) of the PDF at `path`."""
+    page = str(number)
+    render = ["pdftoppm", "-r", _OCR_DPI, "-gray", "-png", "-f", page, "-l", page,
+              os.path.abspath(path)]  # absolute: a name starting with "-" is no option
+    # One OCR thread: tesseract's own threads only fight each other on a small machine.
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    try:
+        image = subprocess.run(render, capture_output=True, check=True,
+                               timeout=_OCR_SECONDS).stdout
+        text = subprocess.run(["tesseract", "stdin", "stdout"], input=image, env=env,
+                              capture_output=True, check=True, timeout=_OCR_SECONDS).stdout
+    except subprocess.TimeoutExpired:
+        raise PaperError(source, f"OCR of page {number} took more than {_OCR_SECONDS} s; "
+                                 "ingest a copy with a text layer") from None
+    except (OSError, subprocess.CalledProcessError) as error:
+        detail = getattr(error, "stderr", b"") or b""
+        raise PaperError(source, f"OCR failed on page {number} "
+                                 f"({_short(Exception(detail.decode(errors='replace')))}); "
+                                 "ingest a copy with a text layer") from None
+    return text.decode("utf-8", errors="replace")
 
 
 def _unreadable_pdf(detail: str) -> str:
@@ -162,11 +271,15 @@ def _docx_row(cells: Any) -> str:
 def _read_html(data: bytes, source: str) -> tuple[list[str], str]:
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(_decode(data, source, _html_encoding(data)), "html.parser")
-    title_tag = soup.find("title")
-    title = title_tag.get_text(" ", strip=True) if title_tag else ""
-    out: list[str] = []
-    _html_text(soup, out)
+    try:
+        soup = BeautifulSoup(_decode(data, source, _html_encoding(data)), "html.parser")
+        title_tag = soup.find("title")
+        title = title_tag.get_text(" ", strip=True) if title_tag else ""
+        out: list[str] = []
+        _html_text(soup, out)
+    except RecursionError:
+        raise PaperError(source, "the page is nested too deeply to read (thousands of levels); "
+                                 "save it as PDF or text and ingest that") from None
     lines = (" ".join(line.split()) for line in "".join(out).split("\n"))
     return ["\n".join(line for line in lines if line != "-")], title
 
@@ -219,18 +332,33 @@ def _html_encoding(data: bytes) -> str | None:
 
 
 def _decode(data: bytes, source: str, encoding: str | None = None) -> str:
-    """Text from bytes: UTF-8 (BOM or not), else Windows-1252, as Windows exports with £ are."""
+    """Text from bytes: UTF-8 (BOM or not), else Windows-1252, as Windows exports with £ are.
+
+    A file of UTF-8 with some lines in Windows-1252 (two exports pasted together) has each
+    line decoded as what it is.
+    """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16", errors="replace")  # Notepad's "Unicode"
     if b"\x00" in data[:8192]:
-        raise PaperError(source, "looks like a binary file, not text; check it is the paper "
-                                 "you meant")
+        raise PaperError(source, _BINARY)
     if encoding:
         return data.decode(encoding, errors="replace")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        pass
+    sample = data[:65536]
+    if len(sample.translate(None, _TEXT_BYTES)) > 0.3 * len(sample):
+        raise PaperError(source, _BINARY)  # text in any Western language is mostly ASCII
+    return "\n".join(_decode_line(line)
+                     for line in data.removeprefix(codecs.BOM_UTF8).split(b"\n"))
+
+
+def _decode_line(line: bytes) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode("cp1252", errors="replace")
 
 
 def _normalise(text: str) -> str:

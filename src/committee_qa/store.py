@@ -9,9 +9,10 @@ chunks are stored. Chunks whose doc_id no ledger record names (left by a crash, 
 replaced paper) are never returned and are swept at the next ingest. So a crash at any
 point leaves each paper wholly present or wholly absent, and loses nothing stored before.
 
-The ledger also holds one `__generation__` record whose token changes at every commit, so
-app replicas sharing a Chroma server (`Store.connect`) know when to re-derive what they
-keep in memory (the keyword index, the decisions register) from the index.
+The ledger also holds notes, records whose ids start with `__`: `__generation__`, whose
+token changes at every commit, so app replicas sharing a Chroma server (`Store.connect`)
+know when to re-derive what they keep in memory (keyword index, decisions register); and
+the ingest lease (see `lease`), so only one ingest at a time writes to an index.
 """
 
 from __future__ import annotations
@@ -121,19 +122,28 @@ class Store:
     def generation(self) -> str:
         """A token that changes whenever the ledger does: replicas compare it to know when
         another process has ingested, and refresh what they derive from the index."""
-        found = self._papers.get(ids=[_GENERATION], include=["metadatas"])
-        metas = found["metadatas"] or []
-        return str(metas[0].get("token", "")) if metas and metas[0] else ""
+        return str((self.read_note(_GENERATION) or {}).get("token", ""))
 
     def _bump_generation(self) -> None:
-        self._papers.upsert(ids=[_GENERATION], embeddings=[[1.0]], documents=[""],
-                            metadatas=[{"token": uuid.uuid4().hex}])
+        self.write_note(_GENERATION, {"token": uuid.uuid4().hex})
+
+    def read_note(self, key: str) -> dict[str, Any] | None:
+        """A small record the index keeps about itself (`__name__`), or None."""
+        found = self._papers.get(ids=[key], include=["metadatas"])
+        metas = found["metadatas"] or []
+        return dict(metas[0]) if metas and metas[0] else None
+
+    def write_note(self, key: str, values: dict[str, Any]) -> None:
+        self._papers.upsert(ids=[key], embeddings=[[1.0]], documents=[""], metadatas=[values])
+
+    def erase_note(self, key: str) -> None:
+        self._papers.delete(ids=[key])
 
     def papers(self) -> dict[str, PaperRecord]:
         """Every ingested paper by its source name."""
         records = {}
         for id_, meta, _doc in self._read_all(self._papers):
-            if id_ == _GENERATION:
+            if id_.startswith("__"):  # the index's notes about itself, not papers
                 continue
             record = PaperRecord(
                 source=str(meta["source"]), doc_id=str(meta["doc_id"]),

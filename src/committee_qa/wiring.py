@@ -13,6 +13,7 @@ from .decisions import asks_for_register, extract_decisions, select
 from .embedding import SentenceTransformerEmbedder
 from .filters import combine, dates_asked_about, describe
 from .ingestion import Progress, ingest
+from .lease import IngestLease
 from .retrieval import HybridRetriever, Mode
 from .schema import Answer, Decision, Filters, IngestReport, Passage
 from .store import Store
@@ -89,9 +90,15 @@ class Assistant:
 
     def ingest(self, paths: Sequence[Path], prune: bool = False,
                progress: Progress | None = None) -> IngestReport:
-        """Ingest papers, then let the next question see them."""
-        with self._lock:
-            report = ingest(paths, self.store, self.embedder, prune=prune, progress=progress)
+        """Ingest papers, then let the next question see them. Raises IngestBusyError when
+        another ingest is writing to the same index."""
+        with self._lock, IngestLease(self.store) as lease:
+            def advance(source: str) -> None:
+                lease.renew()
+                if progress is not None:
+                    progress(source)
+
+            report = ingest(paths, self.store, self.embedder, prune=prune, progress=advance)
             if report.changed:
                 self._refresh()
             return report
