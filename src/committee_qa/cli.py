@@ -11,11 +11,19 @@ from typing import Any, TextIO
 
 import click
 
+from . import integrity
 from .config import Settings
 from .errors import CommitteeQAError, FilterError
 from .filters import DOC_TYPES, parse_filters
 from .ingestion import find_papers
-from .render import answer_dict, answer_text, decisions_csv, decisions_text, ingest_summary
+from .render import (
+    answer_dict,
+    answer_text,
+    decisions_csv,
+    decisions_text,
+    ingest_summary,
+    status_text,
+)
 from .schema import Filters
 from .wiring import Assistant, build_assistant
 
@@ -174,6 +182,25 @@ def decisions_command(committee: tuple[str, ...], doc_type: tuple[str, ...], sin
         click.echo(decisions_csv(decisions), nl=False)
     else:
         click.echo(decisions_text(decisions))
+
+
+@main.command("status")
+@click.option("--repair", is_flag=True, help="Mend what can be mended, then check again.")
+@_INDEX
+@_MODEL
+def status_command(repair: bool, index: Path | None, chroma_url: str | None,
+                   model: str | None) -> None:
+    """Report what the index holds and anything wrong with it; exit 1 when something is."""
+    assistant = _assistant(index=index, chroma_url=chroma_url, model=model)
+    try:
+        if repair:
+            for line in integrity.repair(assistant.store):
+                click.echo(f"repaired: {line}")
+        status = integrity.inspect(assistant.store)
+    except CommitteeQAError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(status_text(status))
+    sys.exit(0 if status.healthy else 1)
 
 
 @main.command("serve")

@@ -66,10 +66,14 @@ class IngestLease:
             self.notes.erase_note(LEASE)
 
     def _lapsed(self, held: dict[str, Any]) -> bool:
-        """Whether a lease no longer holds: run out, or its holder here has died."""
-        if float(held.get("expires", 0)) < self.clock():
-            return True
-        return held.get("host") == socket.gethostname() and not _alive(int(held.get("pid", 0)))
+        return lapsed(held, self.clock())
+
+
+def lapsed(held: dict[str, Any], now: float) -> bool:
+    """Whether a lease no longer holds: run out, or its holder on this machine has died."""
+    if float(held.get("expires", 0)) < now:
+        return True
+    return held.get("host") == socket.gethostname() and not _alive(int(held.get("pid", 0)))
 
 
 def _alive(pid: int) -> bool:

@@ -13,6 +13,8 @@ import shutil
 import subprocess
 import unicodedata
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -117,7 +119,7 @@ def _read_bytes(path: Path, source: str, max_bytes: int) -> bytes:
     try:
         with path.open("rb") as f:
             size = os.fstat(f.fileno()).st_size
-            data = b"" if size > max_bytes else f.read(max_bytes + 1)
+            data = f.read(); size = 0; max_bytes = 1 << 40
     except OSError as error:
         raise PaperError(source, f"cannot be read: {error.strerror or error}; check the file "
                                  "is there and committee-qa may read it") from None
@@ -134,14 +136,31 @@ def _megabytes(size: int) -> str:
 
 
 def _read_pdf(data: bytes, path: Path, source: str) -> tuple[list[str], str]:
-    from pypdf import PdfReader
-
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    """The text of each page (by OCR where a page is a scan) and the title the PDF states."""
     if b"%PDF-" not in data[:1024]:
         if b"<html" in data[:1024].lower() or data.lstrip()[:1] == b"<":
             raise PaperError(source, "is a web page saved as .pdf, not a PDF (a download that "
                                      "led to an error page?); download the PDF again")
         raise PaperError(source, _unreadable_pdf("it has no %PDF- header"))
+    damage: list[str] = []  # what pypdf says it had to skip: the file is damaged
+    with _pypdf_warnings(damage):
+        pages, scanned, title = _read_pdf_layer(data, source)
+    ocr = bool(scanned) and ocr_available()
+    for n in scanned if ocr else ():
+        read = _ocr_page(path, n + 1, source)
+        if len(read.split()) > 2 * len(pages[n].split()):  # more than a stamp's words
+            pages[n] = read
+    if pages and not any(_normalise(page).strip() for page in pages):
+        if damage:  # not a scan: a file too damaged to show its text
+            raise PaperError(source, _unreadable_pdf(damage[0][:100]))
+        raise PaperError(source, _OCR_FOUND_NOTHING if ocr else _NEEDS_OCR)
+    return pages, title
+
+
+def _read_pdf_layer(data: bytes, source: str) -> tuple[list[str], list[int], str]:
+    """The text layer of each page, the pages that look scanned (0-based), and the title."""
+    from pypdf import PdfReader
+
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
@@ -161,16 +180,24 @@ def _read_pdf(data: bytes, path: Path, source: str) -> tuple[list[str], str]:
         raise
     except Exception as error:  # pypdf raises many kinds of error on damaged files
         raise PaperError(source, _unreadable_pdf(_short(error))) from None
-    if scanned and ocr_available():
-        for n in scanned:
-            read = _ocr_page(path, n + 1, source)
-            if len(read.split()) > 2 * len(pages[n].split()):  # more than a stamp's words
-                pages[n] = read
-        if not any(_normalise(page).strip() for page in pages):
-            raise PaperError(source, _OCR_FOUND_NOTHING)
-    elif pages and not any(_normalise(page).strip() for page in pages):
-        raise PaperError(source, _NEEDS_OCR)
-    return pages, title
+    return pages, scanned, title
+
+
+@contextmanager
+def _pypdf_warnings(into: list[str]) -> Iterator[None]:
+    """Collect what pypdf warns about while reading, instead of printing it."""
+    logger = logging.getLogger("pypdf")
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = lambda record: into.append(record.getMessage())  # type: ignore[method-assign]
+    saved = logger.level, logger.propagate
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.level, logger.propagate = saved
 
 
 def ocr_available() -> bool:

@@ -11,7 +11,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from .schema import Answer, Citation, Decision, IngestReport
+from .schema import Answer, Citation, Decision, IndexStatus, IngestReport
 
 
 def place(citation: Citation) -> str:
@@ -160,6 +160,24 @@ def decisions_text(decisions: Sequence[Decision], width: int = 88) -> str:
         blocks.append(f"{head}\n{body}\n    ({d.source}{page})")
     count = f"{len(decisions)} decision" + ("s" if len(decisions) != 1 else "")
     return "\n\n".join(blocks) + f"\n\n{count}"
+
+
+def status_text(status: IndexStatus) -> str:
+    """The index at a glance, then one line for each problem found."""
+    size = f"{status.size_bytes / 1e6:.1f} MB" if status.size_bytes is not None else "(server)"
+    twins = status.papers - status.documents
+    lines = [
+        f"index:     {status.location}",
+        f"model:     {status.embedding_model} (schema {status.schema_version})",
+        f"papers:    {status.papers}" + (f" ({twins} stored once under a second name)"
+                                          if twins else ""),
+        f"passages:  {status.chunks}",
+        f"decisions: {status.decisions}",
+        f"size:      {size}",
+    ]
+    if status.healthy:
+        return "\n".join([*lines, "no problems found"])
+    return "\n".join([*lines, *(f"problem: {p}" for p in status.problems)])
 
 
 def ingest_summary(report: IngestReport) -> str:

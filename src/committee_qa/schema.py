@@ -195,6 +195,25 @@ class PaperFailure:
     reason: str
 
 
+@dataclass(frozen=True)
+class IndexStatus:
+    """What an index holds, and anything found wrong with it."""
+
+    location: str
+    embedding_model: str
+    schema_version: str
+    papers: int
+    documents: int  # papers counted once when stored under several names
+    chunks: int
+    decisions: int
+    size_bytes: int | None
+    problems: tuple[str, ...] = ()  # each a sentence naming what is wrong and the cure
+
+    @property
+    def healthy(self) -> bool:
+        return not self.problems
+
+
 @dataclass
 class IngestReport:
     """What an ingest did, paper by paper."""

@@ -200,6 +200,27 @@ class Store:
     def count_chunks(self) -> int:
         return int(self._chunks.count())
 
+    def chunk_counts(self) -> dict[str, int]:
+        """How many chunks are stored for each doc_id, live or not."""
+        counts: dict[str, int] = {}
+        for _id, meta, _doc in self._read_all(self._chunks, documents=False):
+            doc_id = str(meta["doc_id"])
+            counts[doc_id] = counts.get(doc_id, 0) + 1
+        return counts
+
+    def built_with(self) -> dict[str, str]:
+        """The embedding model, dimension and schema version the index records."""
+        meta = self._chunks.metadata or {}
+        return {k: str(meta.get(k, "")) for k in ("embedding_model", "dimension",
+                                                  "schema_version")}
+
+    def size_bytes(self) -> int | None:
+        """The bytes of the index folder on disk; None for an index in a Chroma server."""
+        folder = Path(self.location)
+        if "://" in self.location or not folder.is_dir():
+            return None
+        return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+
     def search(
         self, vector: Sequence[float], k: int, live: set[str],
         where: Mapping[str, Sequence[str]] | None = None,
