@@ -17,3 +17,14 @@ def test_follow_up_is_searched_with_the_question_before_it() -> None:
 def test_a_fresh_question_ignores_history() -> None:
     assert standalone("How many schools joined the trust?", ["Who chaired?"]) == (
         "How many schools joined the trust?", "")
+
+
+def test_questions_are_tidied_and_kept_within_limits() -> None:
+    from committee_qa.conversation import MAX_QUESTION_CHARS, tidy_question
+
+    assert tidy_question("How many\x00 social\x1b[31m workers\u200b\twere\nrecruited?") == (
+        "How many social [31m workers were recruited?", "")
+    assert tidy_question(" \n\t ") == ("", "Please type a question about the papers.")
+    long = "word " * 20_000
+    assert tidy_question(long)[1] == ("The question is 99,999 characters long; please ask it "
+                                      f"in at most {MAX_QUESTION_CHARS:,}.")

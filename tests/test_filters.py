@@ -54,7 +54,6 @@ def test_questions_about_meetings_limit_the_dates(question: str, since: str,
     "What did Ofsted find in the October 2019 inspection?",  # not a meeting date
     "How many social workers were recruited in 2019?",  # no meeting asked about
     "What was discussed about the work programme for 2017/18?",  # a municipal year
-    "What was decided on 31 February 2017?",  # not a date
 ])
 def test_other_dates_in_questions_set_no_filter(question: str) -> None:
     assert dates_asked_about(question).empty
@@ -71,3 +70,8 @@ def test_dates_a_person_set_win_over_dates_the_question_implies() -> None:
 def test_filters_are_described_in_words() -> None:
     assert describe(parse_filters(doc_type="minutes", since="2017-07", until="2017-07")) == (
         "in the minutes from meetings between 1 July 2017 and 31 July 2017")
+
+
+def test_a_meeting_date_that_does_not_exist_is_said_to_be_wrong() -> None:
+    with pytest.raises(FilterError, match=r"^There was no 31 February 2017: please check "):
+        dates_asked_about("What was decided on 31 February 2017?")

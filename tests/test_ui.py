@@ -102,3 +102,14 @@ def test_decisions_endpoint_lists_and_filters_the_register(server: str) -> None:
         "15"]
     rows, count = client.predict("", [], "2018", "", api_name="/decisions")
     assert (rows, count) == ([], "0 decisions")
+
+
+def test_the_question_is_shown_as_text_in_the_conversation(server: str) -> None:
+    client = Client(server, verbose=False)
+    _box, history = client.predict("<img src=x onerror=alert(1)> How many schools joined the "
+                                   "Education Trust?", [], [], [], "", "", api_name="/chat")
+    assert history[0]["role"] == "user"
+    shown = history[0]["content"][0]["text"] if isinstance(history[0]["content"], list) else \
+        history[0]["content"]
+    assert "<img" not in shown and "&lt;img src=x onerror=alert(1)&gt;" in shown
+    assert "30 schools" in " ".join(str(m["content"]) for m in history[1:])

@@ -1,4 +1,5 @@
-"""Follow-up questions: 'and what was the target?' is read with the question before it."""
+"""The question as asked: tidied, within limits, and read with the conversation before it
+('and what was the target?' is searched with the question before it)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,22 @@ import re
 from collections.abc import Sequence
 
 from .text import terms
+
+MAX_QUESTION_CHARS = 2000
+# Control characters (terminal escapes, NULs) mean nothing in a question: they go.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2060\ufeff]")
+
+
+def tidy_question(question: str) -> tuple[str, str]:
+    """The question on one line without control characters, and why it cannot be asked
+    ('' when it can): empty, or longer than MAX_QUESTION_CHARS."""
+    text = " ".join(_CONTROL.sub(" ", question or "").split())
+    if not text:
+        return "", "Please type a question about the papers."
+    if len(text) > MAX_QUESTION_CHARS:
+        return text, (f"The question is {len(text):,} characters long; please ask it in at "
+                      f"most {MAX_QUESTION_CHARS:,}.")
+    return text, ""
 
 _FOLLOW_UP_START = re.compile(
     r"^\s*(and|but|also|so|then|what about|how about|what of|same for|and what|and how|"

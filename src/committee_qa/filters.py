@@ -75,7 +75,8 @@ _WHEN = re.compile(r"\b(?:in|during|at|on|from|of)\s+(?:the\s+|its\s+|their\s+|o
 
 
 def dates_asked_about(question: str) -> Filters:
-    """The meeting dates a question limits itself to, or no filter at all."""
+    """The meeting dates a question limits itself to, or no filter at all; FilterError
+    when the date it names does not exist ("31 February 2017")."""
     if not _MEETING_WORDS.search(question):
         return Filters()
     match = _WHEN.search(question)
@@ -92,7 +93,8 @@ def dates_asked_about(question: str) -> Filters:
     try:
         return parse_filters(since=text, until=text)
     except FilterError:
-        return Filters()  # "31 February 2017": not a date, so no filter
+        named = " ".join(part for part in (day, (month or "").title(), year) if part)
+        raise FilterError(f"There was no {named}: please check the date.") from None
 
 
 def combine(given: Filters, implied: Filters) -> Filters:

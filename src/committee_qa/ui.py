@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 from typing import Any
 
@@ -43,9 +44,7 @@ def examples_for(assistant: Assistant) -> list[str]:
 def reply(assistant: Assistant, question: str, history: list[Any],
           filters: Filters = Filters()) -> list[dict[str, Any]]:
     """The chat messages answering `question`: the answer, then each cited passage, folded."""
-    earlier = [_content_text(m) for m in history if _role(m) == "user"]
-    if not question.strip():
-        return [{"role": "assistant", "content": "_Please type a question about the papers._"}]
+    earlier = [html.unescape(_content_text(m)) for m in history if _role(m) == "user"]
     answer = assistant.ask(question, earlier, filters)
     messages: list[dict[str, Any]] = [{"role": "assistant", "content": answer_markdown(answer)}]
     for citation in answer.citations:
@@ -112,7 +111,9 @@ def build_app(assistant: Assistant) -> Any:
             return reply(assistant, message, history or [], filters)
 
         def respond(message: str, history: list[Any], *filters: Any) -> tuple[str, list[Any]]:
-            turn = [{"role": "user", "content": message}] + ask(message, history, *filters)
+            # The question is shown as text too: markup typed in it is never run.
+            shown = {"role": "user", "content": escape_markdown(message)}
+            turn = [shown] + ask(message, history, *filters)
             return "", list(history or []) + turn
 
         question.submit(respond, inputs=[question, chatbot, committee, doc_type, since, until],

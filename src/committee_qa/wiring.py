@@ -8,9 +8,10 @@ from pathlib import Path
 
 from .answering import Answerer, answer_from_register, idf_from
 from .config import Settings
-from .conversation import standalone
+from .conversation import standalone, tidy_question
 from .decisions import asks_for_register, extract_decisions, select
 from .embedding import SentenceTransformerEmbedder
+from .errors import FilterError
 from .filters import combine, dates_asked_about, describe
 from .ingestion import Progress, ingest
 from .lease import IngestLease
@@ -44,9 +45,14 @@ class Assistant:
         meetings of that date, unless `filters` already set dates.
         """
         self.refresh_if_stale()
-        question = " ".join(question.split())
+        question, refusal = tidy_question(question)
+        if refusal:
+            return Answer(question, (), (), abstained=True, reason=refusal), []
         query, context = standalone(question, history)
-        filters = combine(filters, dates_asked_about(question))
+        try:
+            filters = combine(filters, dates_asked_about(question))
+        except FilterError as error:
+            return Answer(question, (), (), abstained=True, reason=str(error)), []
         if asks_for_register(question, self.retriever.known("committee")):
             return self._from_register(question, filters)
         passages = self.retriever.retrieve(query, self.settings.top_k, mode, filters)
