@@ -5,7 +5,7 @@ export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: install browser run test eval
+.PHONY: install browser ocr run test eval
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -24,10 +24,20 @@ browser:
 	  $$SUDO apt-get update -qq && \
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-run: install
+# Debian's Tesseract and Poppler read scanned PDFs (OCR); without them a scanned paper is
+# refused with a message saying it needs OCR. DejaVu is the font the tests write PDFs in.
+ocr:
+	@{ command -v tesseract && command -v pdftoppm && \
+	   test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf; } >/dev/null || { \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    tesseract-ocr poppler-utils fonts-dejavu-core; }
+
+run: install ocr
 	$(PY) app.py
 
-test: install browser
+test: install browser ocr
 	$(PY) -m pytest
 
 eval: install

@@ -3,14 +3,22 @@
 import hashlib
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 from docx import Document as Docx
 from fpdf import FPDF
+from PIL import Image, ImageDraw, ImageFont
 
 from committee_qa.errors import PaperError
-from committee_qa.papers import SUPPORTED_SUFFIXES, content_hash, read_paper
+from committee_qa.papers import (
+    MAX_PAPER_BYTES,
+    SUPPORTED_SUFFIXES,
+    content_hash,
+    ocr_available,
+    read_paper,
+)
 from conftest import CITY, COUNTY, SAMPLES
 
 
@@ -49,12 +57,14 @@ def make_docx(path: Path) -> Path:
     return path
 
 
-def refusal(path: Path) -> str:
+def refusal(path: Path, max_bytes: int = MAX_PAPER_BYTES) -> str:
     """The message of the PaperError that reading `path` raises."""
     with pytest.raises(PaperError) as caught:
-        read_paper(path)
+        read_paper(path, max_bytes=max_bytes)
     assert caught.value.source == path.name
-    return str(caught.value)
+    message = str(caught.value)
+    assert "\n" not in message  # one line for a person
+    return message
 
 
 # PDF
@@ -112,14 +122,81 @@ def test_truncated_pdf_is_refused_as_corrupt(tmp_path: Path) -> None:
 def test_web_page_saved_as_pdf_is_refused_as_corrupt(tmp_path: Path) -> None:
     path = tmp_path / "download.pdf"
     path.write_text("<html><body>404 Not Found</body></html>")
-    message = refusal(path)
-    assert "download.pdf: is not a readable PDF" in message and "%PDF-" in message
+    assert refusal(path) == ("download.pdf: is a web page saved as .pdf, not a PDF (a download "
+                             "that led to an error page?); download the PDF again")
 
 
-def test_scanned_pdf_without_text_says_it_needs_ocr(tmp_path: Path) -> None:
-    path = make_pdf(tmp_path / "scan.pdf", ["", ""])
-    assert refusal(path) == ("scan.pdf: has no text layer (a scanned PDF?); it needs OCR "
-                             "before it can be ingested")
+def scanned_page(lines: list[str]) -> Image.Image:
+    """An A4 page at 150 dpi with `lines` in large black type: what a scanner makes."""
+    page = Image.new("L", (1240, 1754), 255)
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.load_default(size=44)  # Pillow's own FreeType font: no system fonts
+    for n, line in enumerate(lines):
+        draw.text((100, 120 + 70 * n), line, font=font, fill=0)
+    return page
+
+
+def make_scanned_pdf(path: Path, lines: list[str]) -> Path:
+    """A one-page PDF holding only an image of the text, no text layer."""
+    scanned_page(lines).save(path, "PDF", resolution=150)
+    return path
+
+
+def require_ocr() -> None:
+    if not ocr_available():
+        pytest.fail("OCR is not installed: run `make ocr` (Debian's tesseract-ocr and "
+                    "poppler-utils)", pytrace=False)
+
+
+def test_scanned_pdf_is_read_by_ocr(tmp_path: Path) -> None:
+    require_ocr()
+    path = make_scanned_pdf(tmp_path / "scan.pdf", [
+        "Winter Maintenance", "", "The council filled 318 grit bins before",
+        "the first frost of the winter."])
+    paper = read_paper(path)
+    assert paper.text.startswith("Winter Maintenance")
+    assert "The council filled 318 grit bins before\nthe first frost of the winter." in paper.text
+    assert paper.page_starts == (0,)
+
+
+def test_scan_with_only_a_page_stamp_as_text_is_read_by_ocr(tmp_path: Path) -> None:
+    # Publishing portals stamp "Page 23" as text over the scanned pages of an agenda pack.
+    require_ocr()
+    image = tmp_path / "scan.png"
+    scanned_page(["Appendix 2: Gritting Routes", "", "Route 7 covers Hucknall and",
+                  "Bestwood Village."]).save(image)
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.image(str(image), x=0, y=0, w=210)
+    pdf.set_font("Helvetica", size=10)
+    pdf.text(100, 290, "Page 23")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    pdf.multi_cell(0, 8, "Background papers: none.")
+    pdf.output(str(tmp_path / "pack.pdf"))
+    paper = read_paper(tmp_path / "pack.pdf")
+    assert "Route 7 covers Hucknall and\nBestwood Village." in paper.text
+    assert paper.page_at(paper.text.index("Route 7")) == 1
+    assert paper.text.endswith("Background papers: none.")
+    assert paper.page_at(paper.text.index("Background")) == 2
+
+
+def test_scanned_pdf_without_ocr_installed_says_it_needs_ocr(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = make_scanned_pdf(tmp_path / "scan.pdf", ["Winter Maintenance"])
+    monkeypatch.setenv("PATH", str(tmp_path / "no-tools-here"))
+    assert not ocr_available()
+    assert refusal(path) == ("scan.pdf: has no text layer (a scanned PDF?); it needs OCR before "
+                             "it can be ingested: install tesseract-ocr and poppler-utils (make "
+                             "ocr) and ingest it again")
+
+
+def test_pdf_of_blank_pages_says_ocr_found_nothing(tmp_path: Path) -> None:
+    require_ocr()
+    path = make_pdf(tmp_path / "blank.pdf", ["", ""])
+    assert refusal(path) == ("blank.pdf: has no text layer and OCR found no text on its pages "
+                             "(blank or unreadable scans?); check it is the paper you meant, or "
+                             "ingest a copy with a text layer")
 
 
 def test_pdf_title_that_is_a_word_file_name_falls_back_to_the_file_name(tmp_path: Path) -> None:
@@ -247,6 +324,23 @@ def test_ligatures_and_zero_width_characters_are_normalised(tmp_path: Path) -> N
     assert paper.text == "# Officers\n\nThe finance officer reported to the committee."
 
 
+def test_bidi_marks_combining_accents_and_wide_digits_are_normalised(tmp_path: Path) -> None:
+    (tmp_path / "odd.txt").write_text(
+        "Caf\u0065\u0301 licence\u200e fee: \u202a£\uff12\uff10\uff10\u202c\u2009per year,"
+        " agreed\u2066 by the\u2069 committee\u2060.", encoding="utf-8")
+    assert read_paper(tmp_path / "odd.txt").text == (
+        "Café licence fee: £200 per year, agreed by the committee.")
+
+
+def test_utf8_text_with_windows_1252_lines_pasted_in_keeps_every_pound_sign(
+        tmp_path: Path) -> None:
+    (tmp_path / "joined.txt").write_bytes(
+        "The grant was £5,000.\n".encode() + "The loan was £3,000 – repayable.\n".encode("cp1252")
+        + "Café costs £200.".encode())
+    assert read_paper(tmp_path / "joined.txt").text == (
+        "The grant was £5,000.\nThe loan was £3,000 – repayable.\nCafé costs £200.")
+
+
 def test_markdown_title_is_its_first_top_level_heading(tmp_path: Path) -> None:
     (tmp_path / "notes.md").write_text("Intro line\n\n## Not this\n\n# Budget Scrutiny\n")
     assert read_paper(tmp_path / "notes.md").title == "Budget Scrutiny"
@@ -278,14 +372,28 @@ def test_source_names_the_paper_when_given(tmp_path: Path) -> None:
     ("junk.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "looks like a binary file, not text"),
     ("junk.html", b"<html>\x00\x01\x02", "looks like a binary file, not text"),
     ("blank.md", b"   \n\n \t \r\n", "no text found in the file"),
-    ("blank.docx", None, "no text found in the file"),
+    ("high.txt", bytes(range(0x80, 0x100)) * 40, "looks like a binary file, not text"),
+    ("junk.md", bytes(range(256)) * 40, "looks like a binary file, not text"),
+    ("junk.pdf", bytes(range(255, -1, -1)) * 40,
+     "is not a readable PDF (corrupt or truncated): it has no %PDF- header; re-export it"),
+    ("headless.pdf", b"%PDF-1.7\n", "is not a readable PDF (corrupt or truncated)"),
+    ("junk.docx", bytes(range(256)) * 40, "it is not a Word package; re-save it from Word"),
+    ("zipped.docx", None, "is not a readable Word document (.docx): "),
+    ("deep.html", b"<div>" * 100_000 + b"Minutes" + b"</div>" * 100_000,
+     "the page is nested too deeply to read (thousands of levels); save it as PDF or text"),
+    ("marked.html", b"<html><body><p>Minutes</p><![ if !vml ]></body></html>", "is not readable "
+     "HTML (ParserRejectedMarkup); save the page again, or as PDF, and ingest that"),
+    ("blank.docx", None, "no text found in the file; check it is the paper you meant"),
     ("sheet.xlsx", b"PK", "unsupported file type '.xlsx'; committee-qa reads .txt, .md, .pdf"),
     ("README", b"text", "unsupported file type (no extension)"),
 ])
 def test_bad_file_is_refused_naming_the_file_and_the_reason(
         tmp_path: Path, name: str, data: bytes | None, reason: str) -> None:
     path = tmp_path / name
-    if data is None:
+    if name == "zipped.docx":  # a zip, but not a Word package
+        with zipfile.ZipFile(path, "w") as package:
+            package.writestr("minutes.txt", "RESOLVED to note the report.")
+    elif data is None:
         Docx().save(str(path))
     else:
         path.write_bytes(data)
@@ -295,12 +403,25 @@ def test_bad_file_is_refused_naming_the_file_and_the_reason(
 
 def test_missing_file_is_refused_with_the_os_message(tmp_path: Path) -> None:
     message = refusal(tmp_path / "missing.txt")
-    assert message == "missing.txt: cannot be read: No such file or directory"
+    assert message == ("missing.txt: cannot be read: No such file or directory; check the file "
+                       "is there and committee-qa may read it")
+
+
+def test_file_over_the_size_limit_is_refused_unread_naming_size_and_limit(
+        tmp_path: Path) -> None:
+    path = tmp_path / "pack.txt"
+    path.write_text("The library opened on Sundays.\n" * 100_000)  # 3.0 MB
+    assert refusal(path, max_bytes=2**20) == (
+        "pack.txt: is 3.0 MB, more than the 1.0 MB a paper may be; split it into smaller "
+        "files, or raise COMMITTEE_QA_MAX_PAPER_MB")
+    assert "Sundays" in read_paper(path, max_bytes=4 * 2**20).text
 
 
 def test_folder_named_like_a_paper_is_refused(tmp_path: Path) -> None:
     (tmp_path / "folder.txt").mkdir()
-    assert refusal(tmp_path / "folder.txt").startswith("folder.txt: cannot be read: ")
+    assert refusal(tmp_path / "folder.txt") == ("folder.txt: cannot be read: Is a directory; "
+                                                "check the file is there and committee-qa may "
+                                                "read it")
 
 
 # Identity, interface and the sample papers

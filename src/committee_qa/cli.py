@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -24,7 +25,9 @@ from .render import (
     ingest_summary,
     status_text,
 )
+from .retrieval import Access
 from .schema import Filters
+from .users import add_user, load_users
 from .wiring import Assistant, build_assistant
 
 _CHROMA = click.option("--chroma-url", help="Keep the index in this Chroma server "
@@ -94,6 +97,15 @@ def _filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+_RESTRICTED = click.option("--restricted", is_flag=True,
+                           help="Also use restricted papers (exempt information): only for "
+                                "those entitled to read them.")
+
+
+def _access(restricted: bool) -> Access:
+    return "restricted" if restricted else "public"
+
+
 def _filters(committee: tuple[str, ...], doc_type: tuple[str, ...], since: str,
              until: str) -> Filters:
     try:
@@ -108,17 +120,19 @@ def _filters(committee: tuple[str, ...], doc_type: tuple[str, ...], since: str,
 @click.option("--jsonl", type=click.File("r"),
               help="Answer every line of FILE (JSON with a `question`); '-' reads stdin.")
 @_filter_options
+@_RESTRICTED
 @_INDEX
 @_MODEL
 def ask_command(question: str | None, as_json: bool, jsonl: TextIO | None,
                 committee: tuple[str, ...], doc_type: tuple[str, ...], since: str, until: str,
-                index: Path | None, chroma_url: str | None, model: str | None) -> None:
+                restricted: bool, index: Path | None, chroma_url: str | None,
+                model: str | None) -> None:
     """Answer QUESTION from the papers, citing the passages it comes from."""
     if (question is None) == (jsonl is None):
         raise click.UsageError("give either a QUESTION or --jsonl FILE")
     filters = _filters(committee, doc_type, since, until)
     assistant = _assistant(index=index, chroma_url=chroma_url, model=model)
-    if assistant.retriever.is_empty:
+    if assistant.retriever.is_empty():
         click.echo("warning: the index holds no papers; run `committee-qa ingest` first",
                    err=True)
     if jsonl is not None:
@@ -128,11 +142,12 @@ def ask_command(question: str | None, as_json: bool, jsonl: TextIO | None,
                 failures += 1
                 click.echo(f"error: {jsonl.name}:{line_no}: {error}", err=True)
                 continue
-            answer = assistant.ask(row["question"], row.get("history") or (), filters)
+            answer = assistant.ask(row["question"], row.get("history") or (), filters,
+                                   _access(restricted))
             click.echo(json.dumps({**row, **answer_dict(answer)}, ensure_ascii=False))
         sys.exit(1 if failures else 0)
     assert question is not None
-    answer = assistant.ask(question, filters=filters)
+    answer = assistant.ask(question, filters=filters, access=_access(restricted))
     if as_json:
         click.echo(json.dumps({"question": question, **answer_dict(answer)},
                               ensure_ascii=False, indent=2))
@@ -164,18 +179,19 @@ def _rows(lines: TextIO) -> Iterator[tuple[int, dict[str, Any], str]]:
 
 @main.command("decisions")
 @_filter_options
+@_RESTRICTED
 @click.option("--search", default="", help="Only decisions whose minute holds all these words.")
 @click.option("--format", "form", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True, help="How to print the register.")
 @_INDEX
 @_MODEL
 def decisions_command(committee: tuple[str, ...], doc_type: tuple[str, ...], since: str,
-                      until: str, search: str, form: str, index: Path | None,
-                      chroma_url: str | None, model: str | None) -> None:
+                      until: str, restricted: bool, search: str, form: str,
+                      index: Path | None, chroma_url: str | None, model: str | None) -> None:
     """List the register of decisions: every RESOLVED in the minutes, newest first."""
     filters = _filters(committee, doc_type, since, until)
     assistant = _assistant(index=index, chroma_url=chroma_url, model=model)
-    decisions = assistant.decisions(filters, search)
+    decisions = assistant.decisions(filters, search, _access(restricted))
     if form == "json":
         click.echo(json.dumps([asdict(d) for d in decisions], ensure_ascii=False, indent=2))
     elif form == "csv":
@@ -208,13 +224,33 @@ def status_command(repair: bool, index: Path | None, chroma_url: str | None,
 @click.option("--port", type=int, help="Port [default: 7860].")
 @click.option("--ingest/--no-ingest", "ingest_first", default=False,
               help="Ingest the inbox (ingest/) before serving.")
+@click.option("--users", "users_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Users file: people sign in [default: COMMITTEE_QA_USERS].")
+@click.option("--no-auth", is_flag=True,
+              help="Serve the public papers without sign-in on a non-loopback --host.")
 @_INDEX
 @_MODEL
 def serve_command(host: str | None, port: int | None, ingest_first: bool,
-                  index: Path | None, chroma_url: str | None, model: str | None) -> None:
-    """Start the chat app in the browser (bound to 127.0.0.1 unless --host says otherwise)."""
+                  users_file: Path | None, no_auth: bool, index: Path | None,
+                  chroma_url: str | None, model: str | None) -> None:
+    """Start the chat app in the browser (bound to 127.0.0.1 unless --host says otherwise).
+
+    Bound to any other address it asks people to sign in (--users), or says plainly that
+    it will not start unless told --no-auth."""
     from .ui import launch
 
+    settings = Settings.load(host=host, users=str(users_file) if users_file else None)
+    users = None
+    try:
+        if settings.users:
+            users = load_users(Path(settings.users))
+    except CommitteeQAError as error:
+        raise click.ClickException(str(error)) from None
+    if users is None and not no_auth and not _loopback(settings.host):
+        raise click.ClickException(
+            f"--host {settings.host} lets anyone who can reach this machine use the chat; "
+            "give a users file so people sign in (--users FILE, made with `committee-qa "
+            "user add NAME`), or pass --no-auth to serve the public papers without sign-in")
     assistant = _assistant(index=index, chroma_url=chroma_url, model=model, host=host,
                            port=port)
     if ingest_first:
@@ -226,7 +262,39 @@ def serve_command(host: str | None, port: int | None, ingest_first: bool,
             for failure in report.failed:
                 click.echo(f"error: {failure.source}: {failure.reason}", err=True)
             click.echo(ingest_summary(report), err=True)
-    launch(assistant)
+    launch(assistant, users)
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+@main.group("user")
+def user_group() -> None:
+    """Who may sign in to the chat (the users file)."""
+
+
+@user_group.command("add")
+@click.argument("name")
+@click.option("--restricted", is_flag=True, help="May read restricted papers too.")
+@click.option("--users", "users_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Users file [default: COMMITTEE_QA_USERS].")
+@click.password_option(help="The password (asked for when not given).")
+def user_add_command(name: str, restricted: bool, users_file: Path | None,
+                     password: str) -> None:
+    """Add NAME to the users file, or change their password and access."""
+    path = users_file or Path(Settings.load().users or "")
+    if not str(path) or str(path) == ".":
+        raise click.UsageError("name the users file with --users FILE or COMMITTEE_QA_USERS")
+    try:
+        add_user(path, name, password, _access(restricted))
+    except CommitteeQAError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{name} may sign in, reading {'all' if restricted else 'public'} papers "
+               f"({path})")
 
 
 @main.command("eval")

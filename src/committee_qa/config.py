@@ -34,6 +34,9 @@ class Settings:
     """Name of the Chroma collection holding the chunks."""
     top_k: int = 6
     """How many passages retrieval hands to the answerer."""
+    users: str = ""
+    """A users file (`committee-qa user add`): when set, the chat asks people to sign in,
+    and those with restricted access also read restricted papers. Empty: public only."""
     host: str = "127.0.0.1"
     """Address the chat app binds to."""
     port: int = 7860

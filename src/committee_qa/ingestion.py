@@ -25,6 +25,8 @@ from .store import Store
 
 Progress = Callable[[str], None]  # told the name of each paper as it is finished
 
+_NOT_A_FILE = "is not a regular file (a pipe or a device?); copy the paper into a file"
+
 
 class ChunkEmbedder(Protocol):
     def embed_texts(self, texts: Sequence[str]) -> list[list[float]]: ...
@@ -48,8 +50,7 @@ def find_papers(paths: Iterable[Path]) -> tuple[list[Path], list[PaperFailure]]:
         elif path.is_symlink():
             refused.append(_failure(path, _link_problem(path, None) or "is a broken link"))
         elif path.exists():
-            refused.append(_failure(path, "is not a regular file (a pipe or a device?); "
-                                          "copy the paper into a file and ingest that"))
+            refused.append(_failure(path, _NOT_A_FILE))
         else:
             refused.append(_failure(path, "no such file or folder; check the path"))
     return files, refused
@@ -81,6 +82,8 @@ def _search(root: Path, files: list[Path], refused: list[PaperFailure]) -> None:
                 refused.append(_failure(path, problem))
             elif path.is_file():
                 found.append(path)
+            elif not path.is_dir():  # never opened: reading a pipe would wait for ever
+                refused.append(_failure(path, _NOT_A_FILE))
     files.extend(sorted(found))
 
 
@@ -161,6 +164,9 @@ def _ingest_one(path: Path, known: dict[str, PaperRecord], store: Store,
         if overrides:  # what a sidecar states is part of the paper's identity
             doc_id = hashlib.sha256(
                 (doc_id + content_hash(sidecar_path(path))).encode()).hexdigest()[:32]
+        access = access_of(path, overrides.pop("access", ""))
+        if access != "public":  # never the twin of a public copy: stored apart
+            doc_id = hashlib.sha256(f"{doc_id}:{access}".encode()).hexdigest()[:32]
     except OSError as error:
         raise PaperError(path.name, f"cannot be read: {error.strerror or error}; check the "
                                     "file is there and committee-qa may read it") from None
@@ -174,7 +180,7 @@ def _ingest_one(path: Path, known: dict[str, PaperRecord], store: Store,
         return record, 0
     try:
         paper = read_paper(path, max_bytes=max_bytes)
-        chunks = chunk_paper(paper, doc_id, overrides)
+        chunks = [replace(c, access=access) for c in chunk_paper(paper, doc_id, overrides)]
     except PaperError:
         raise
     except Exception as error:  # a file no reader foresaw must not stop the batch
@@ -185,9 +191,20 @@ def _ingest_one(path: Path, known: dict[str, PaperRecord], store: Store,
     vectors = embedder.embed_texts([c.embedding_text for c in chunks])
     store.write_chunks(chunks, vectors)
     record = PaperRecord(source=path.name, doc_id=doc_id, title=paper.title,
-                         chunks=len(chunks), ingested_at=_now())
+                         chunks=len(chunks), ingested_at=_now(), access=access)
     store.commit_paper(record)
     return record, len(chunks)
+
+
+RESTRICTED_FOLDER = "restricted"
+
+
+def access_of(path: Path, stated: str = "") -> str:
+    """Who may read a paper: what its sidecar states, else "restricted" for a paper in a
+    folder named `restricted` (exempt information, "Part B"), else "public"."""
+    if stated:
+        return stated
+    return "restricted" if path.parent.name.lower() == RESTRICTED_FOLDER else "public"
 
 
 def _rename_orphaned_chunks(left: list[PaperRecord], known: dict[str, PaperRecord],

@@ -119,7 +119,7 @@ def _read_bytes(path: Path, source: str, max_bytes: int) -> bytes:
     try:
         with path.open("rb") as f:
             size = os.fstat(f.fileno()).st_size
-            data = f.read(); size = 0; max_bytes = 1 << 40
+            data = b"" if size > max_bytes else f.read(max_bytes + 1)
     except OSError as error:
         raise PaperError(source, f"cannot be read: {error.strerror or error}; check the file "
                                  "is there and committee-qa may read it") from None
@@ -307,6 +307,11 @@ def _read_html(data: bytes, source: str) -> tuple[list[str], str]:
     except RecursionError:
         raise PaperError(source, "the page is nested too deeply to read (thousands of levels); "
                                  "save it as PDF or text and ingest that") from None
+    except PaperError:
+        raise
+    except Exception as error:  # bs4's ParserRejectedMarkup, on a page cut off mid-tag
+        raise PaperError(source, f"is not readable HTML ({type(error).__name__}); save the "
+                                 "page again, or as PDF, and ingest that") from None
     lines = (" ".join(line.split()) for line in "".join(out).split("\n"))
     return ["\n".join(line for line in lines if line != "-")], title
 
@@ -434,7 +439,7 @@ def _title_from_name(stem: str) -> str:
 
 
 SIDECAR_FIELDS = ("doc_type", "title", "council", "committee", "meeting_date", "minutes_of",
-                  "item", "item_title", "author", "contact")
+                  "item", "item_title", "author", "contact", "access")
 
 
 def sidecar_path(path: Path) -> Path:
@@ -460,6 +465,9 @@ def read_sidecar(path: Path) -> dict[str, str]:
         raise PaperError(path.name, f"its metadata file {sidecar.name} has unknown field(s) "
                                     f"{', '.join(unknown)}; it may state "
                                     f"{', '.join(SIDECAR_FIELDS)}")
+    if data.get("access", "public") not in ("public", "restricted"):
+        raise PaperError(path.name, f"its metadata file {sidecar.name} gives access "
+                                    f"{data['access']!r}; write \"public\" or \"restricted\"")
     for field in ("meeting_date", "minutes_of"):
         if data.get(field) and not _ISO_DATE.fullmatch(str(data[field])):
             raise PaperError(path.name, f"its metadata file {sidecar.name} gives {field} "

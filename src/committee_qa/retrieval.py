@@ -14,6 +14,9 @@ from .schema import Chunk, Filters, Passage
 from .store import Store
 
 Mode = Literal["hybrid", "dense", "keyword"]
+Access = Literal["public", "restricted"]  # who is reading: anyone, or an officer signed in
+LEVELS: dict[str, tuple[str, ...]] = {"public": ("public",),
+                                      "restricted": ("public", "restricted")}
 RRF_K = 60  # the constant of reciprocal rank fusion (Cormack et al., 2009)
 # Keyword evidence counts double: in council papers the names, acronyms and figures a
 # question asks about are its surest signal. Measured with `committee-qa eval --baselines`:
@@ -48,6 +51,13 @@ class _View:
     columns: dict[str, np.ndarray]
 
 
+def _view(live: set[str], chunks: list[Chunk]) -> _View:
+    # Each filterable field of every chunk, in the keyword index's order.
+    columns = {name: np.array([getattr(c, name) for c in chunks], dtype=object)
+               for name in FILTER_FIELDS}
+    return _View(live, KeywordIndex(chunks), columns)
+
+
 class HybridRetriever:
     """Finds the passages of the live papers that best match a question."""
 
@@ -57,37 +67,44 @@ class HybridRetriever:
 
     def refresh(self) -> None:
         """Re-read the ledger and rebuild the keyword index: call after an ingest. The new
-        view replaces the old in one step, so a search running meanwhile sees one or the
-        other, never half of each."""
+        views replace the old in one step, so a search running meanwhile sees one or the
+        other, never half of each. Each access level has a view of its own: what a public
+        reader is shown, down to the keyword statistics, never depends on restricted text."""
         live = {r.doc_id for r in self.store.papers().values()}
-        keyword = KeywordIndex(self.store.chunks(live))
-        # Each filterable field of every chunk, in the keyword index's order.
-        columns = {name: np.array([getattr(c, name) for c in keyword.chunks], dtype=object)
-                   for name in FILTER_FIELDS}
-        self._view = _View(live, keyword, columns)
+        every = list(self.store.chunks(live))
+        public = [c for c in every if c.access == "public"]
+        views = {"public": _view(live, public)}
+        views["restricted"] = views["public"] if len(public) == len(every) else _view(live,
+                                                                                     every)
+        self._views = views
+
+    def view(self, access: Access = "public") -> _View:
+        """What a reader with `access` may search: live papers, keyword index, columns."""
+        return self._views[access]
 
     @property
     def live(self) -> set[str]:
         """The doc_ids of the papers in the ledger."""
-        return self._view.live
+        return self._views["public"].live
 
     @property
     def keyword(self) -> KeywordIndex:
-        return self._view.keyword
+        """The keyword index of the public papers."""
+        return self._views["public"].keyword
 
-    @property
-    def is_empty(self) -> bool:
-        return not self._view.keyword.chunks
+    def is_empty(self, access: Access = "public") -> bool:
+        return not self._views[access].keyword.chunks
 
-    def known(self, field: str) -> list[str]:
+    def known(self, field: str, access: Access = "public") -> list[str]:
         """The values a filterable field takes in the index, sorted, without the empty one."""
-        return sorted({str(v) for v in self._view.columns[field]} - {""})
+        return sorted({str(v) for v in self._views[access].columns[field]} - {""})
 
     def retrieve(self, question: str, k: int = 6, mode: Mode = "hybrid",
-                 filters: Filters = Filters()) -> list[Passage]:
+                 filters: Filters = Filters(), access: Access = "public") -> list[Passage]:
         """The k best passages for `question`, best first; `mode` can switch a search off,
-        and `filters` limit both searches to some committees, document types and dates."""
-        view = self._view
+        `filters` limit both searches to some committees, document types and dates, and
+        `access` says whether restricted papers may be searched too."""
+        view = self._views[access]
         if not view.keyword.chunks or not question.strip():
             return []
         where, admitted = None, None
@@ -102,7 +119,7 @@ class HybridRetriever:
         keyword: list[tuple[Chunk, float]] = []
         if mode != "keyword":
             dense = self.store.search(self.embedder.embed_query(question), self.depth,
-                                      view.live, where)
+                                      view.live, where, LEVELS[access])
         if mode != "dense":
             keyword = view.keyword.search(question, self.depth, admitted)
         similarity = {chunk.chunk_id: sim for chunk, sim in dense}

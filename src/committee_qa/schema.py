@@ -74,6 +74,7 @@ class Chunk:
     item_title: str = ""
     paragraph: str = ""  # "3.2", "(r)", "7": where the chunk starts
     last_paragraph: str = ""  # the last paragraph it reaches (not stored)
+    access: str = "public"  # or "restricted": exempt information, a "Part B" paper
 
     @property
     def chunk_id(self) -> str:
@@ -185,6 +186,7 @@ class PaperRecord:
     title: str
     chunks: int
     ingested_at: str  # ISO 8601, UTC
+    access: str = "public"  # or "restricted"
 
 
 @dataclass(frozen=True)

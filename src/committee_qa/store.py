@@ -31,6 +31,7 @@ from .errors import IndexMismatchError, IndexUnavailableError
 from .schema import Chunk, PaperRecord
 
 SCHEMA_VERSION = "2"
+ACCESS = ("public", "restricted")  # who may read a paper: anyone, or signed-in officers
 _GENERATION = "__generation__"  # the ledger record whose token changes with every commit
 _PAGE = 5000  # records fetched per call when reading a whole collection
 # Where a chunk sits in the papers, stored as metadata so filters can use it.
@@ -70,6 +71,9 @@ class Store:
         self._chunks = client.get_or_create_collection(
             name, metadata=meta, embedding_function=_RefuseToEmbed()
         )
+        # Restricted papers' chunks live apart: a public search never even reads them.
+        self._by_access = {"public": self._chunks, "restricted": client.get_or_create_collection(
+            f"{name}_restricted", metadata=meta, embedding_function=_RefuseToEmbed())}
         self._papers = client.get_or_create_collection(
             f"{name}_papers", metadata={"schema_version": SCHEMA_VERSION},
             embedding_function=_RefuseToEmbed(),
@@ -114,8 +118,8 @@ class Store:
 
     def drop(self) -> None:
         """Delete the index's collections: for scratch indexes on a shared server."""
-        self._client.delete_collection(self._chunks.name)
-        self._client.delete_collection(self._papers.name)
+        for collection in [*self._by_access.values(), self._papers]:
+            self._client.delete_collection(collection.name)
 
     # -- the ledger of papers ------------------------------------------------------------
 
@@ -149,6 +153,7 @@ class Store:
                 source=str(meta["source"]), doc_id=str(meta["doc_id"]),
                 title=str(meta.get("title", "")), chunks=int(meta.get("chunks", 0)),
                 ingested_at=str(meta.get("ingested_at", "")),
+                access=str(meta.get("access", "public")),
             )
             records[record.source] = record
         return records
@@ -158,7 +163,8 @@ class Store:
         self._papers.upsert(
             ids=[record.source], embeddings=[[1.0]], documents=[record.title],
             metadatas=[{"source": record.source, "doc_id": record.doc_id, "title": record.title,
-                        "chunks": record.chunks, "ingested_at": record.ingested_at}],
+                        "chunks": record.chunks, "ingested_at": record.ingested_at,
+                        "access": record.access}],
         )
         self._bump_generation()
 
@@ -172,40 +178,49 @@ class Store:
     def write_chunks(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
         """Store chunks with their vectors (not yet searchable: see commit_paper)."""
         step = self._client.get_max_batch_size()
-        for first in range(0, len(chunks), step):
-            batch = chunks[first : first + step]
-            self._chunks.upsert(
-                ids=[c.chunk_id for c in batch],
-                embeddings=[list(v) for v in vectors[first : first + step]],
-                documents=[c.text for c in batch],
-                metadatas=[_chunk_metadata(c) for c in batch],
-            )
+        for access, collection in self._by_access.items():
+            kept = [(c, v) for c, v in zip(chunks, vectors) if c.access == access]
+            for first in range(0, len(kept), step):
+                batch = kept[first : first + step]
+                collection.upsert(
+                    ids=[c.chunk_id for c, _v in batch],
+                    embeddings=[list(v) for _c, v in batch],
+                    documents=[c.text for c, _v in batch],
+                    metadatas=[_chunk_metadata(c) for c, _v in batch],
+                )
 
     def sweep(self) -> int:
-        """Delete chunks that no paper in the ledger names; returns how many."""
+        """Delete chunks that no paper in the ledger names; returns how many papers' worth."""
         live = {r.doc_id for r in self.papers().values()}
-        stale = {str(m["doc_id"]) for _id, m, _d in self._read_all(self._chunks, documents=False)}
-        stale -= live
-        for doc_id in stale:
-            self._chunks.delete(where={"doc_id": doc_id})
-        return len(stale)
+        swept: set[str] = set()
+        for collection in self._by_access.values():
+            stale = {str(m["doc_id"]) for _id, m, _d in self._read_all(collection,
+                                                                        documents=False)}
+            for doc_id in stale - live:
+                collection.delete(where={"doc_id": doc_id})
+                swept.add(doc_id)
+        return len(swept)
 
-    def chunks(self, live: set[str] | None = None) -> Iterator[Chunk]:
-        """Every stored chunk of the papers whose doc_id is in `live` (default: the ledger)."""
+    def chunks(self, live: set[str] | None = None,
+               access: Sequence[str] = ACCESS) -> Iterator[Chunk]:
+        """Every stored chunk of the papers whose doc_id is in `live` (default: the ledger),
+        among the access levels named."""
         live = {r.doc_id for r in self.papers().values()} if live is None else live
-        for _id, meta, text in self._read_all(self._chunks):
-            if meta["doc_id"] in live:
-                yield _chunk_from(meta, text)
+        for level in access:
+            for _id, meta, text in self._read_all(self._by_access[level]):
+                if meta["doc_id"] in live:
+                    yield _chunk_from(meta, text, level)
 
-    def count_chunks(self) -> int:
-        return int(self._chunks.count())
+    def count_chunks(self, access: Sequence[str] = ACCESS) -> int:
+        return sum(int(self._by_access[level].count()) for level in access)
 
     def chunk_counts(self) -> dict[str, int]:
         """How many chunks are stored for each doc_id, live or not."""
         counts: dict[str, int] = {}
-        for _id, meta, _doc in self._read_all(self._chunks, documents=False):
-            doc_id = str(meta["doc_id"])
-            counts[doc_id] = counts.get(doc_id, 0) + 1
+        for collection in self._by_access.values():
+            for _id, meta, _doc in self._read_all(collection, documents=False):
+                doc_id = str(meta["doc_id"])
+                counts[doc_id] = counts.get(doc_id, 0) + 1
         return counts
 
     def built_with(self) -> dict[str, str]:
@@ -224,28 +239,34 @@ class Store:
     def search(
         self, vector: Sequence[float], k: int, live: set[str],
         where: Mapping[str, Sequence[str]] | None = None,
+        access: Sequence[str] = ("public",),
     ) -> list[tuple[Chunk, float]]:
         """The k chunks of live papers nearest to `vector`, with cosine similarity.
 
         `where` limits the search to chunks whose metadata field holds one of the values
-        given for it (e.g. {"committee": [...], "meeting_date": [...]}), inside Chroma.
+        given for it (e.g. {"committee": [...], "meeting_date": [...]}), inside Chroma;
+        `access` names the levels searched: public only, unless the reader may see more.
         """
-        total = self.count_chunks()
-        if total == 0 or not live:
+        if not live:
             return []
         clauses = [{name: {"$in": list(values)}} for name, values in (where or {}).items()]
-        # Ask for a few more than k: chunks of papers not (or no longer) live are skipped.
-        found = self._chunks.query(
-            query_embeddings=[list(vector)], n_results=min(total, k * 2 + 8),
-            include=["documents", "metadatas", "distances"],
-            where=(clauses[0] if len(clauses) == 1 else {"$and": clauses}) if clauses else None,
-        )
+        condition = (clauses[0] if len(clauses) == 1 else {"$and": clauses}) if clauses else None
         results = []
-        for meta, text, distance in zip(
-            found["metadatas"][0], found["documents"][0], found["distances"][0]
-        ):
-            if meta["doc_id"] in live:
-                results.append((_chunk_from(meta, text), 1.0 - float(distance)))
+        for level in access:
+            collection = self._by_access[level]
+            total = int(collection.count())
+            if total == 0:
+                continue
+            # Ask for a few more than k: chunks of papers not (or no longer) live are skipped.
+            found = collection.query(
+                query_embeddings=[list(vector)], n_results=min(total, k * 2 + 8),
+                include=["documents", "metadatas", "distances"], where=condition)
+            for meta, text, distance in zip(
+                found["metadatas"][0], found["documents"][0], found["distances"][0]
+            ):
+                if meta["doc_id"] in live:
+                    results.append((_chunk_from(meta, text, level), 1.0 - float(distance)))
+        results.sort(key=lambda pair: -pair[1])
         return results[:k]
 
     def _read_all(self, collection: Any, documents: bool = True) -> Iterator[tuple[str, Any, str]]:
@@ -292,12 +313,12 @@ def _chunk_metadata(chunk: Chunk) -> dict[str, Any]:
     return meta
 
 
-def _chunk_from(meta: dict[str, Any], text: str) -> Chunk:
+def _chunk_from(meta: dict[str, Any], text: str, access: str) -> Chunk:
     return Chunk(
         doc_id=str(meta["doc_id"]), index=int(meta["index"]), text=text,
         source=str(meta["source"]), title=str(meta.get("title", "")),
         heading=str(meta.get("heading", "")),
         page=int(meta["page"]) if meta.get("page") is not None else None,
         start=int(meta.get("start", 0)), end=int(meta.get("end", 0)),
-        **{name: str(meta.get(name, "")) for name in PLACE_FIELDS},
+        **{name: str(meta.get(name, "")) for name in PLACE_FIELDS}, access=access,
     )

@@ -60,8 +60,9 @@ def iso_date(text: str) -> str:
 def title_case(text: str) -> str:
     """'CHILDREN AND YOUNG PEOPLE COMMITTEE' -> 'Children and Young People Committee'."""
     words = " ".join(text.split()).lower().split(" ")
-    return " ".join(w if i and w in _SMALL_WORDS else _INITIAL.sub(_upper, w)
-                    for i, w in enumerate(words))
+    return " ".join(w if i and w in _SMALL_WORDS else "-".join(
+        _INITIAL.sub(_upper, part) for part in w.split("-"))  # "Sub-Committee"
+        for i, w in enumerate(words))
 
 
 _INITIAL = re.compile(r"^(\W*)(\w)")

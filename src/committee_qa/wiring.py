@@ -15,8 +15,8 @@ from .errors import FilterError
 from .filters import combine, dates_asked_about, describe
 from .ingestion import Progress, ingest
 from .lease import IngestLease
-from .retrieval import HybridRetriever, Mode
-from .schema import Answer, Decision, Filters, IngestReport, Passage
+from .retrieval import Access, HybridRetriever, Mode
+from .schema import Answer, Decision, Filters, IngestReport, PaperRecord, Passage
 from .store import Store
 
 
@@ -32,13 +32,14 @@ class Assistant:
         self._make_answerer()
 
     def ask(self, question: str, history: Sequence[str] = (),
-            filters: Filters = Filters()) -> Answer:
-        """Answer a question; `history` holds the earlier questions of the conversation."""
-        return self.ask_with_passages(question, history, filters=filters)[0]
+            filters: Filters = Filters(), access: Access = "public") -> Answer:
+        """Answer a question; `history` holds the earlier questions of the conversation, and
+        `access` whether restricted papers may be used (never, unless the reader may)."""
+        return self.ask_with_passages(question, history, filters=filters, access=access)[0]
 
     def ask_with_passages(self, question: str, history: Sequence[str] = (),
                           mode: Mode = "hybrid", filters: Filters = Filters(),
-                          ) -> tuple[Answer, list[Passage]]:
+                          access: Access = "public") -> tuple[Answer, list[Passage]]:
         """The answer, and the ranked passages retrieval found for it.
 
         A date the question itself asks about ("decided in July 2017") limits the search to
@@ -53,28 +54,35 @@ class Assistant:
             filters = combine(filters, dates_asked_about(question))
         except FilterError as error:
             return Answer(question, (), (), abstained=True, reason=str(error)), []
-        if asks_for_register(question, self.retriever.known("committee")):
-            return self._from_register(question, filters)
-        passages = self.retriever.retrieve(query, self.settings.top_k, mode, filters)
-        if not passages and not filters.empty and not self.retriever.is_empty:
+        if asks_for_register(question, self.retriever.known("committee", access)):
+            return self._from_register(question, filters, access)
+        passages = self.retriever.retrieve(query, self.settings.top_k, mode, filters, access)
+        if not passages and not filters.empty and not self.retriever.is_empty(access):
             return Answer(question, (), (), abstained=True,
                           reason=f"No passage of the papers lies {describe(filters)}."), []
-        return self.answerer.answer(question, passages, context=context), passages
+        return self._answerers[access].answer(question, passages, context=context), passages
 
-    def _from_register(self, question: str, filters: Filters) -> tuple[Answer, list[Passage]]:
+    def _from_register(self, question: str, filters: Filters,
+                       access: Access) -> tuple[Answer, list[Passage]]:
         """'What was decided in July 2017?' answered from the register of resolutions."""
-        chunks = {c.chunk_id: c for c in self.retriever.keyword.chunks}
-        found = [(d, chunks[d.chunk_id]) for d in self.decisions(filters)]
+        chunks = {c.chunk_id: c for c in self.retriever.view(access).keyword.chunks}
+        found = [(d, chunks[d.chunk_id]) for d in self.decisions(filters, access=access)]
         if not found:
             return Answer(question, (), (), abstained=True, reason=(
                 f"The minutes record no resolution {describe(filters)}."
                 if not filters.empty else "The minutes in the index record no resolution.")), []
         return answer_from_register(question, found), [Passage(c, 1.0) for _d, c in found]
 
-    def decisions(self, filters: Filters = Filters(), search: str = "") -> list[Decision]:
+    def decisions(self, filters: Filters = Filters(), search: str = "",
+                  access: Access = "public") -> list[Decision]:
         """The register: resolutions in the minutes, newest first, inside `filters`."""
         self.refresh_if_stale()
-        return select(self._decisions, filters, search)
+        return select(self._registers[access], filters, search)
+
+    def papers(self, access: Access = "public") -> dict[str, PaperRecord]:
+        """The papers a reader with `access` may know of, by source name."""
+        return {source: record for source, record in self.store.papers().items()
+                if access == "restricted" or record.access == "public"}
 
     def refresh_if_stale(self) -> bool:
         """Re-derive the keyword index and the register when another process (an ingester,
@@ -110,10 +118,22 @@ class Assistant:
             return report
 
     def _make_answerer(self) -> None:
-        self._decisions = extract_decisions(self.retriever.keyword.chunks)
-        keyword = self.retriever.keyword
-        idf = idf_from(keyword.document_frequency, len(keyword.chunks))
-        self.answerer = Answerer(idf, embed=self.embedder.embed_texts)
+        """An answerer and a register for each access level, from that level's view only:
+        even word weights never carry restricted text into a public answer."""
+        answerers: dict[str, Answerer] = {}
+        registers: dict[str, list[Decision]] = {}
+        levels: tuple[Access, ...] = ("public", "restricted")
+        for access in levels:
+            keyword = self.retriever.view(access).keyword
+            idf = idf_from(keyword.document_frequency, len(keyword.chunks))
+            answerers[access] = Answerer(idf, embed=self.embedder.embed_texts)
+            registers[access] = extract_decisions(keyword.chunks)
+        self._answerers, self._registers = answerers, registers
+
+    @property
+    def answerer(self) -> Answerer:
+        """The answerer of public papers."""
+        return self._answerers["public"]
 
 
 def build_assistant(settings: Settings) -> Assistant:

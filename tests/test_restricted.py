@@ -1,0 +1,225 @@
+"""Restricted papers (exempt information, "Part B") reach nobody without access: not in
+answers, citations, the register, committees offered, counts, errors, the API or the page.
+A restricted paper's distinctive words are searched for, everywhere."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from click.testing import CliRunner
+from gradio_client import Client
+
+from committee_qa.cli import main
+from committee_qa.filters import parse_filters
+from conftest import CITY, COUNTY, SAMPLES, free_port, make_assistant
+
+SECRET = "Quillfeather"  # stands only in the restricted papers
+EXEMPT_MINUTES = f"""BARSETSHIRE COUNTY COUNCIL
+
+PROPERTY SUB-COMMITTEE
+
+MINUTES of the meeting held in private at County Hall on 9 June 2022
+
+3 DISPOSAL OF THE {SECRET.upper()} DEPOT
+
+The sub-committee considered an exempt report on the sale of the {SECRET} depot to \
+Marchbank Holdings, with the valuation of £2,400,000 and the terms agreed with the buyer.
+
+RESOLVED to approve the sale of the {SECRET} depot to Marchbank Holdings for £2,400,000.
+"""
+PART_B_REPORT = f"""BARSETSHIRE COUNTY COUNCIL
+
+FINANCE COMMITTEE
+
+12 JULY 2022
+
+REPORT OF THE DIRECTOR OF RESOURCES
+
+1 Purpose
+
+1.1 To report the redundancy costs of the {SECRET} depot closure, which were £312,000 \
+for 14 staff.
+"""
+
+
+@pytest.fixture(scope="module")
+def papers(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("restricted") / "papers"
+    (folder / "restricted").mkdir(parents=True)
+    for name in (CITY, COUNTY, f"{COUNTY}.json"):
+        shutil.copy(SAMPLES / name, folder / name)
+    (folder / "restricted" / "property-2022-06-09-minutes.txt").write_text(EXEMPT_MINUTES)
+    (folder / "finance-2022-07-12-part-b.txt").write_text(PART_B_REPORT)
+    (folder / "finance-2022-07-12-part-b.txt.json").write_text('{"access": "restricted"}')
+    return folder
+
+
+@pytest.fixture(scope="module")
+def index(papers: Path, embedder) -> Path:
+    index = papers.parent / "index"
+    report = make_assistant(index, embedder).ingest([papers])
+    assert not report.failed and len(report.added) == 4
+    return index
+
+
+@pytest.fixture(scope="module")
+def assistant(index: Path, embedder):
+    return make_assistant(index, embedder)
+
+
+def test_the_ledger_knows_which_papers_are_restricted(assistant) -> None:
+    access = {s: r.access for s, r in assistant.store.papers().items()}
+    assert access == {CITY: "public", COUNTY: "public",
+                      "property-2022-06-09-minutes.txt": "restricted",
+                      "finance-2022-07-12-part-b.txt": "restricted"}
+    assert set(assistant.papers("public")) == {CITY, COUNTY}
+
+
+QUESTIONS = [f"What was agreed on the sale of the {SECRET} depot?",
+             f"How much were the redundancy costs of the {SECRET} depot closure?",
+             "What did the Property Sub-Committee resolve in June 2022?",
+             "What was decided in June 2022?", "Marchbank Holdings £2,400,000"]
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_a_public_reader_never_gets_a_restricted_passage(assistant, question: str) -> None:
+    answer, passages = assistant.ask_with_passages(question)
+    quoted = " ".join([*(s.text for s in answer.sentences),
+                       *(c.text + c.title + c.committee for c in answer.citations)])
+    assert SECRET not in quoted and "Marchbank" not in quoted  # the question aside
+    assert all(p.chunk.access == "public" for p in passages)
+    assert all(c.source in (CITY, COUNTY) for c in answer.citations)
+    for mode in ("dense", "keyword"):
+        _answer, found = assistant.ask_with_passages(question, mode=mode)
+        assert all(SECRET not in p.chunk.text for p in found)
+
+
+def test_what_a_public_reader_is_told_is_what_they_would_hear_of_a_word_never_written(
+        assistant) -> None:
+    about_secret = assistant.ask(f"What happened to the {SECRET} depot?")
+    about_nothing = assistant.ask("What happened to the Zorblaxian depot?")
+    assert about_secret.abstained and about_nothing.abstained
+    assert about_secret.reason.replace(SECRET, "X") == about_nothing.reason.replace(
+        "Zorblaxian", "X")
+    secret_committee = assistant.ask("What was resolved?", filters=parse_filters("Property"))
+    no_committee = assistant.ask("What was resolved?", filters=parse_filters("Zorblax"))
+    assert secret_committee.reason.replace("Property", "X") == no_committee.reason.replace(
+        "Zorblax", "X")
+
+
+def test_the_public_register_and_choices_hold_nothing_restricted(assistant) -> None:
+    public = assistant.decisions()
+    assert public and all(SECRET not in d.text for d in public)
+    assert assistant.decisions(search=SECRET) == []
+    assert "Property Sub-Committee" not in assistant.retriever.known("committee")
+    assert "Finance Committee" not in assistant.retriever.known("committee")
+    assert assistant.store.count_chunks(("public",)) == sum(
+        r.chunks for r in assistant.papers("public").values())
+
+
+def test_a_reader_with_access_gets_the_restricted_papers(assistant) -> None:
+    answer = assistant.ask(f"What was agreed on the sale of the {SECRET} depot?",
+                           access="restricted")
+    assert "RESOLVED to approve the sale of the Quillfeather depot" in answer.text
+    assert answer.citations[0].source == "property-2022-06-09-minutes.txt"
+    [sale] = assistant.decisions(search=SECRET, access="restricted")
+    assert (sale.committee, sale.meeting_date, sale.minute) == (
+        "Property Sub-Committee", "2022-06-09", "3")
+    costs = assistant.ask(f"How much were the redundancy costs of the {SECRET} depot "
+                          "closure?", access="restricted")
+    assert "£312,000" in costs.text
+
+
+def test_the_command_line_shows_restricted_papers_only_when_asked(index: Path) -> None:
+    runner = CliRunner()
+    question = f"What was agreed on the sale of the {SECRET} depot?"
+    public = json.loads(runner.invoke(main, ["ask", "--json", question, "--index",
+                                             str(index)]).stdout)
+    assert public["abstained"] and SECRET not in json.dumps(public["citations"])
+    full = json.loads(runner.invoke(main, ["ask", "--json", question, "--restricted",
+                                           "--index", str(index)]).stdout)
+    assert not full["abstained"] and "RESOLVED to approve the sale" in full["answer"]
+    register = runner.invoke(main, ["decisions", "--format", "json", "--index", str(index)])
+    assert SECRET not in register.stdout
+    assert SECRET in runner.invoke(main, ["decisions", "--restricted", "--index",
+                                          str(index)]).stdout
+
+
+@pytest.fixture(scope="module")
+def server(index: Path, papers: Path) -> Iterator[str]:
+    users = papers.parent / "users.json"
+    for name, extra in (("officer", ["--restricted"]), ("member", [])):
+        added = CliRunner().invoke(main, ["user", "add", name, *extra, "--users", str(users),
+                                          "--password", f"{name}-password"])
+        assert added.exit_code == 0, added.output
+    assert "officer-password" not in users.read_text()  # only hashes are kept
+    assert oct(users.stat().st_mode & 0o777) == "0o600"
+    port = free_port()
+    env = {**os.environ, "COMMITTEE_QA_INDEX": str(index), "HF_HUB_OFFLINE": "1",
+           "GRADIO_ANALYTICS_ENABLED": "False", "ANONYMIZED_TELEMETRY": "False"}
+    log = (papers.parent / "server.log").open("w")
+    process = subprocess.Popen([sys.executable, "-m", "committee_qa", "serve", "--port",
+                                str(port), "--users", str(users)], env=env, stdout=log,
+                               stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        assert process.poll() is None, (papers.parent / "server.log").read_text()
+        try:
+            httpx.get(url, timeout=2)
+            break
+        except httpx.HTTPError:
+            time.sleep(0.5)
+    yield url
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def test_the_app_asks_people_to_sign_in_and_shows_each_what_they_may_read(
+        server: str) -> None:
+    with pytest.raises(Exception):  # noqa: B017 - no session without signing in
+        Client(server, verbose=False).predict("anything", [], api_name="/ask")
+    with pytest.raises(Exception):  # noqa: B017
+        Client(server, auth=("member", "wrong-password"), verbose=False)
+    question = f"What was agreed on the sale of the {SECRET} depot?"
+    member = Client(server, auth=("member", "member-password"), verbose=False)
+    officer = Client(server, auth=("officer", "officer-password"), verbose=False)
+    told = member.predict(question, [], api_name="/ask")
+    assert len(told) == 1 and "do not answer" in told[0]["content"]  # no sources at all
+    shown = json.dumps(officer.predict(question, [], api_name="/ask"))
+    assert "RESOLVED to approve the sale of the Quillfeather depot" in shown
+    rows, count = member.predict("", [], "", "", api_name="/decisions")
+    assert SECRET not in json.dumps(rows) and count == "4 decisions"
+    rows, count = officer.predict(SECRET, [], "", "", api_name="/decisions")
+    assert count == "1 decision" and SECRET in rows[0][4]
+
+
+def test_the_page_itself_names_nothing_restricted(server: str) -> None:
+    with httpx.Client(base_url=server, timeout=30) as http:
+        assert http.get("config").status_code in (401, 403) or SECRET not in http.get(
+            "config").text
+        signed_in = http.post("login", data={"username": "officer",
+                                             "password": "officer-password"})
+        assert signed_in.status_code == 200
+        page = http.get("config").text + http.get("").text
+    assert SECRET not in page and "Property Sub-Committee" not in page
+    assert "The index holds 2 papers" in page
+
+
+def test_serving_beyond_loopback_needs_sign_in_or_a_plain_no(index: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "committee_qa", "serve", "--host", "0.0.0.0", "--index",
+         str(index)], capture_output=True, text=True, timeout=120,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    assert result.returncode == 1
+    assert "Error: --host 0.0.0.0 lets anyone who can reach this machine use the chat; give " \
+           "a users file" in result.stderr
