@@ -318,35 +318,21 @@ def eval_command(questions: Path, corpus: Path | None, report: Path | None, base
                  thresholds: Path, index: Path | None, chroma_url: str | None,
                  model: str | None) -> None:
     """Measure retrieval, answers, citations and abstention on a gold question set."""
-    import tempfile
-    import uuid
-
     from .evaluation import report as reporting
     from .evaluation.gold import load_gold
-    from .evaluation.runner import check_gates, compare, load_thresholds
+    from .evaluation.runner import check_gates, evaluate_corpus, load_thresholds
 
-    scratch = tempfile.TemporaryDirectory(prefix="committee-qa-eval-") if index is None else None
-    # On a shared Chroma server the eval uses collections of its own, dropped at the end.
-    collection = f"committee_eval_{uuid.uuid4().hex[:12]}" if chroma_url else None
-    assistant: Assistant | None = None
     try:
         gold = load_gold(questions)
-        assistant = _assistant(index=index or Path(scratch.name),  # type: ignore[union-attr]
-                               chroma_url=chroma_url, collection=collection, model=model)
-        papers = [corpus or assistant.settings.inbox]
-        ingested = assistant.ingest(papers)
-        for failure in ingested.failed:
+        settings = Settings.load(index=index, chroma_url=chroma_url, model=model)
+        results, outcomes, failed = evaluate_corpus(settings, gold, corpus, baselines,
+                                                    scratch=index is None)
+        for failure in failed:
             click.echo(f"error: {failure.source}: {failure.reason}", err=True)
-        results, outcomes = compare(assistant, gold, papers, baselines)
         misses = check_gates(results["committee-qa"], load_thresholds(thresholds)) \
             if thresholds.exists() else []
     except CommitteeQAError as error:
         raise click.ClickException(str(error)) from None
-    finally:
-        if collection and assistant is not None:
-            assistant.store.drop()
-        if scratch is not None:
-            scratch.cleanup()
     click.echo(reporting.text_table(results))
     for miss in misses:
         click.echo(f"gate failed: {miss}", err=True)

@@ -309,7 +309,7 @@ def _read_html(data: bytes, source: str) -> tuple[list[str], str]:
                                  "save it as PDF or text and ingest that") from None
     except PaperError:
         raise
-    except Exception as error:  # bs4's ParserRejectedMarkup, on a page cut off mid-tag
+    except Exception as error:  # bs4's ParserRejectedMarkup, e.g. on a malformed <![ ]>
         raise PaperError(source, f"is not readable HTML ({type(error).__name__}); save the "
                                  "page again, or as PDF, and ingest that") from None
     lines = (" ".join(line.split()) for line in "".join(out).split("\n"))

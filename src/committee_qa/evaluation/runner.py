@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import tempfile
 import time
 import tomllib
+import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..config import Settings
 from ..errors import CommitteeQAError
+from ..schema import PaperFailure
 from .gold import GoldQuestion
 from .metrics import Metrics, Outcome, aggregate, score
 from .systems import System
@@ -50,6 +55,33 @@ def check_gates(metrics: Metrics, thresholds: dict[str, float]) -> list[str]:
         elif not name.endswith("_max") and value < limit:
             misses.append(f"{key} is {value:.3f}, below its threshold {limit:.3f}")
     return misses
+
+
+def evaluate_corpus(settings: Settings, questions: Sequence[GoldQuestion],
+                    corpus: Path | None, baselines: bool, scratch: bool = True,
+                    ) -> tuple[dict[str, Metrics], list[Outcome], list[PaperFailure]]:
+    """Ingest `corpus` (default: the inbox) and measure `questions` on it; and the papers
+    that failed. With `scratch` the index is a temporary folder, or on a Chroma server
+    collections of its own, removed at the end either way."""
+    from ..wiring import build_assistant
+
+    folder = tempfile.TemporaryDirectory(prefix="committee-qa-eval-") if scratch else None
+    if folder is not None:
+        settings = replace(settings, index=Path(folder.name))
+    if scratch and settings.chroma_url:
+        settings = replace(settings, collection=f"committee_eval_{uuid.uuid4().hex[:12]}")
+    assistant = None
+    try:
+        assistant = build_assistant(settings)
+        papers = [corpus or settings.inbox]
+        ingested = assistant.ingest(papers)
+        results, outcomes = compare(assistant, questions, papers, baselines)
+        return results, outcomes, ingested.failed
+    finally:
+        if scratch and settings.chroma_url and assistant is not None:
+            assistant.store.drop()
+        if folder is not None:
+            folder.cleanup()
 
 
 def compare(assistant: Assistant, questions: Sequence[GoldQuestion], corpus: Sequence[Path],
