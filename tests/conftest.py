@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -124,3 +128,64 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def start_server(args: list[str], log: Path, ready: str, env: dict[str, str] | None = None,
+                 seconds: float = 180, cwd: Path | None = None) -> subprocess.Popen:
+    """Start a server process, its output going to `log`, and wait until `ready` answers
+    200; fail with the log when it exits or does not answer in time."""
+    with log.open("w") as out:
+        process = subprocess.Popen(args, env=env, cwd=cwd, stdout=out,
+                                   stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"{args[:3]} exited: {log.read_text()}")
+        try:
+            if httpx.get(ready, timeout=2).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    process.kill()
+    raise AssertionError(f"{ready} did not answer within {seconds:.0f} s: {log.read_text()}")
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=30)
+
+
+def serve_app(index: Path, log: Path, *args: str, env: dict[str, str] | None = None,
+              seconds: float = 180) -> tuple[subprocess.Popen, str]:
+    """`committee-qa serve` over `index` on a free loopback port: (process, URL)."""
+    port = free_port()
+    env = {**os.environ, "COMMITTEE_QA_INDEX": str(index), "HF_HUB_OFFLINE": "1",
+           "ANONYMIZED_TELEMETRY": "False", "GRADIO_ANALYTICS_ENABLED": "False",
+           **(env or {})}
+    url = f"http://127.0.0.1:{port}/"
+    process = start_server([sys.executable, "-m", "committee_qa", "serve", "--port",
+                            str(port), *args], log, url, env, seconds)
+    return process, url
+
+
+def replica(url: str, embedder: SentenceTransformerEmbedder) -> Assistant:
+    """An app replica on a Chroma server: its own client, as a separate app would have."""
+    settings = Settings.load(chroma_url=url)
+    store = Store.connect(url, settings.collection, embedder.name, embedder.dimension)
+    return Assistant(settings, embedder, store)
+
+
+def run_chroma(folder: Path) -> tuple[subprocess.Popen, str]:
+    """`chroma run` of the chromadb package on a free loopback port: (process, URL)."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    chroma = Path(sys.executable).with_name("chroma")
+    process = start_server([str(chroma), "run", "--path", str(folder / "data"), "--host",
+                            "127.0.0.1", "--port", str(port)], folder / "chroma.log",
+                           f"{url}/api/v2/heartbeat",
+                           {**os.environ, "ANONYMIZED_TELEMETRY": "False"}, 60)
+    return process, url

@@ -6,14 +6,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import (
     Browser,
@@ -26,7 +22,7 @@ from playwright.sync_api import (
 )
 
 from committee_qa.embedding import SentenceTransformerEmbedder
-from conftest import CITY, COUNTY, ROOT, SAMPLES, free_port, make_assistant
+from conftest import CITY, COUNTY, ROOT, SAMPLES, make_assistant, serve_app, stop_server
 
 # Debian's Chromium (`make browser`): Playwright's own browser download cannot be fetched here.
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -82,29 +78,10 @@ class Server:
 
 @pytest.fixture(scope="module")
 def server(index: Path) -> Iterator[Server]:
-    port = free_port()
     log = index.parent / "server.log"
-    env = {**os.environ, "COMMITTEE_QA_INDEX": str(index), "GRADIO_ANALYTICS_ENABLED": "False"}
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "committee_qa", "serve", "--port", str(port)],
-            env=env, stdout=out, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"server exited: {log.read_text()}")
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        raise AssertionError(f"server did not start within 180 s: {log.read_text()}")
+    process, url = serve_app(index, log)
     yield Server(url, log)
-    process.terminate()
-    process.wait(timeout=30)
+    stop_server(process)
 
 
 @pytest.fixture(scope="module")

@@ -12,52 +12,30 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from click.testing import CliRunner
 
 from committee_qa.cli import main
-from committee_qa.config import Settings
 from committee_qa.errors import IndexUnavailableError
 from committee_qa.store import Store
-from committee_qa.wiring import Assistant
-from conftest import CITY, COUNTY, SAMPLES, free_port, write_minutes
-
-CHROMA = Path(sys.executable).with_name("chroma")
+from conftest import (
+    CITY,
+    COUNTY,
+    SAMPLES,
+    free_port,
+    replica,
+    run_chroma,
+    stop_server,
+    write_minutes,
+)
 
 
 @pytest.fixture(scope="module")
 def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A Chroma server of the chromadb package, on a free loopback port."""
-    port = free_port()
-    folder = tmp_path_factory.mktemp("chroma")
-    log = (folder / "server.log").open("w")
-    process = subprocess.Popen(
-        [str(CHROMA), "run", "--path", str(folder / "data"), "--host", "127.0.0.1",
-         "--port", str(port)], stdout=log, stderr=subprocess.STDOUT,
-        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"})
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, (folder / "server.log").read_text()
-        try:
-            if httpx.get(f"{url}/api/v2/heartbeat", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    else:
-        process.kill()
-        raise AssertionError("chroma run did not answer within 60 s")
+    process, url = run_chroma(tmp_path_factory.mktemp("chroma"))
     yield url
-    process.terminate()
-    process.wait(timeout=30)
-
-
-def replica(url: str, embedder) -> Assistant:
-    """An app replica: its own client of the shared server, as a separate app would have."""
-    settings = Settings.load(chroma_url=url)
-    store = Store.connect(url, settings.collection, embedder.name, embedder.dimension)
-    return Assistant(settings, embedder, store)
+    stop_server(process)
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -66,3 +66,17 @@ def test_chunks_know_their_page() -> None:
     paper = Paper("r.pdf", "Report", text, page_starts=(0, len(page1) + 2))
     pages = {c.text.split("\n")[0]: c.page for c in chunk_paper(paper, "d1")}
     assert pages == {"Purpose of the Report": 1, "Financial Implications": 2}
+
+
+def test_text_without_sentence_ends_is_still_cut_into_passages() -> None:
+    from committee_qa.chunking import MAX_CHARS, MAX_WHOLE_CHARS, chunk_paper
+    from committee_qa.schema import Paper
+
+    words = " ".join(f"word{n}" for n in range(40_000))  # 300 KB, not one full stop
+    chunks = chunk_paper(Paper(source="x.txt", title="X", text=words), "d")
+    assert len(chunks) > 200 and max(len(c.text) for c in chunks) <= MAX_CHARS
+    assert " ".join(c.text for c in chunks).split() == words.split()  # nothing lost
+    parts = "\n".join(f"- ({n}) agree recommendation {n} as set out in the report;"
+                      for n in range(1, 400))
+    resolved = chunk_paper(Paper(source="m.txt", title="M", text=f"RESOLVED to:\n{parts}"), "d")
+    assert len(resolved) > 1 and max(len(c.text) for c in resolved) <= MAX_WHOLE_CHARS

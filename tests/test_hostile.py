@@ -20,7 +20,7 @@ import httpx
 import pytest
 from gradio_client import Client
 
-from conftest import CITY, COUNTY, ROOT, SAMPLES, free_port
+from conftest import CITY, COUNTY, ROOT, SAMPLES, free_port, start_server, stop_server
 
 # Put on PYTHONPATH, this runs first in every Python process of the app: it refuses every
 # name lookup and connection that is not loopback, and writes each attempt to NETGUARD_LOG.
@@ -171,26 +171,12 @@ def app(guarded: Guarded, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     log = root / "server.log"
     env = {**guarded.env, "COMMITTEE_QA_INDEX": str(root / "index"),
            "COMMITTEE_QA_INBOX": str(inbox)}
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "committee_qa", "serve", "--ingest", "--port", str(port)],
-            env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"server exited: {log.read_text()}")
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        raise AssertionError(f"server did not start within 240 s: {log.read_text()}")
+    process = start_server(
+        [sys.executable, "-m", "committee_qa", "serve", "--ingest", "--port", str(port)],
+        log, url, env, 240, cwd=ROOT)
     yield App(url, port, process, root / "index", inbox, secret, log, guarded.attempts())
-    process.terminate()
-    process.wait(timeout=30)
+    stop_server(process)
 
 
 def raw_get(port: int, path: str) -> tuple[int, bytes]:

@@ -7,21 +7,26 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from gradio_client import Client
 
-from committee_qa.config import Settings
-from committee_qa.store import Store
-from committee_qa.wiring import Assistant
-from conftest import CITY, COUNTY, ROOT, SAMPLES, free_port
+from conftest import (
+    CITY,
+    COUNTY,
+    ROOT,
+    SAMPLES,
+    free_port,
+    replica,
+    run_chroma,
+    start_server,
+    stop_server,
+)
 
 sys.path.insert(0, str(ROOT / "bench"))
 
@@ -34,40 +39,7 @@ from load import (  # noqa: E402
     minutes_text,
 )
 
-CHROMA = Path(sys.executable).with_name("chroma")
 CLIENTS, QUESTIONS = 8, 5
-
-
-def started(args: list[str], log: Path, ready: str, env: dict[str, str],
-            seconds: float) -> subprocess.Popen:
-    with log.open("w") as out:
-        process = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"{args[:3]} exited: {log.read_text()}")
-        try:
-            if httpx.get(ready, timeout=2).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    process.kill()
-    raise AssertionError(f"{ready} did not answer within {seconds:.0f} s: {log.read_text()}")
-
-
-def stopped(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=30)
-
-
-def replica(url: str, embedder) -> Assistant:
-    settings = Settings.load(chroma_url=url)
-    store = Store.connect(url, settings.collection, embedder.name, embedder.dimension)
-    return Assistant(settings, embedder, store)
 
 
 @pytest.fixture(scope="module")
@@ -76,11 +48,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[t
     root = tmp_path_factory.mktemp("load")
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False",
            "GRADIO_ANALYTICS_ENABLED": "False"}
-    chroma_port = free_port()
-    chroma_url = f"http://127.0.0.1:{chroma_port}"
-    chroma = started([str(CHROMA), "run", "--path", str(root / "chroma"), "--host",
-                      "127.0.0.1", "--port", str(chroma_port)], root / "chroma.log",
-                     f"{chroma_url}/api/v2/heartbeat", env, 60)
+    chroma, chroma_url = run_chroma(root)
     try:
         inbox = root / "ingest"
         inbox.mkdir()
@@ -88,15 +56,15 @@ def deployment(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[t
             shutil.copy(SAMPLES / name, inbox / name)
         assert len(replica(chroma_url, embedder).ingest([inbox]).added) == 2
         port = free_port()
-        app = started([sys.executable, "-m", "committee_qa", "serve", "--port", str(port),
+        app = start_server([sys.executable, "-m", "committee_qa", "serve", "--port", str(port),
                        "--chroma-url", chroma_url], root / "serve.log",
                       f"http://127.0.0.1:{port}/", env, 180)
         try:
             yield chroma_url, f"http://127.0.0.1:{port}/"
         finally:
-            stopped(app)
+            stop_server(app)
     finally:
-        stopped(chroma)
+        stop_server(chroma)
 
 
 def test_clients_get_answers_all_through_an_ingest_and_then_see_the_new_paper(

@@ -9,7 +9,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from gradio_client import Client
 
 from committee_qa.cli import main
 from committee_qa.filters import parse_filters
-from conftest import CITY, COUNTY, SAMPLES, free_port, make_assistant
+from conftest import CITY, COUNTY, SAMPLES, make_assistant, serve_app, stop_server
 
 SECRET = "Quillfeather"  # stands only in the restricted papers
 EXEMPT_MINUTES = f"""BARSETSHIRE COUNTY COUNCIL
@@ -163,25 +162,9 @@ def server(index: Path, papers: Path) -> Iterator[str]:
         assert added.exit_code == 0, added.output
     assert "officer-password" not in users.read_text()  # only hashes are kept
     assert oct(users.stat().st_mode & 0o777) == "0o600"
-    port = free_port()
-    env = {**os.environ, "COMMITTEE_QA_INDEX": str(index), "HF_HUB_OFFLINE": "1",
-           "GRADIO_ANALYTICS_ENABLED": "False", "ANONYMIZED_TELEMETRY": "False"}
-    log = (papers.parent / "server.log").open("w")
-    process = subprocess.Popen([sys.executable, "-m", "committee_qa", "serve", "--port",
-                                str(port), "--users", str(users)], env=env, stdout=log,
-                               stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        assert process.poll() is None, (papers.parent / "server.log").read_text()
-        try:
-            httpx.get(url, timeout=2)
-            break
-        except httpx.HTTPError:
-            time.sleep(0.5)
+    process, url = serve_app(index, papers.parent / "server.log", "--users", str(users))
     yield url
-    process.terminate()
-    process.wait(timeout=30)
+    stop_server(process)
 
 
 def test_the_app_asks_people_to_sign_in_and_shows_each_what_they_may_read(

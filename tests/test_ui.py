@@ -1,43 +1,20 @@
 """The chat app as a real server on loopback, driven through gradio_client."""
 
-import os
-import subprocess
-import sys
-import time
+from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from gradio_client import Client
 
 from committee_qa.ui import reply
-from conftest import free_port
+from conftest import serve_app, stop_server
 
 
 @pytest.fixture(scope="module")
-def server(sample_index: Path):
-    port = free_port()
-    env = {**os.environ, "COMMITTEE_QA_INDEX": str(sample_index),
-           "GRADIO_ANALYTICS_ENABLED": "False"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "committee_qa", "serve", "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"server exited: {process.stdout.read()}")
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        raise AssertionError("server did not start within 180 s")
+def server(sample_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    process, url = serve_app(sample_index, tmp_path_factory.mktemp("ui") / "server.log")
     yield url
-    process.terminate()
-    process.wait(timeout=30)
+    stop_server(process)
 
 
 def test_server_binds_loopback_only(server: str) -> None:

@@ -12,6 +12,7 @@ from .text import split_sentences
 TARGET_CHARS = 800  # about 180 word pieces: the model reads up to 256
 MAX_CHARS = 1100
 MIN_CHARS = 250  # a shorter chunk takes the next piece even past the target
+MAX_WHOLE_CHARS = 4000  # a resolution longer than this is split after all
 
 _MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
 _BOLD_LINE = re.compile(r"^\*\*(.+?)\*\*:?$")
@@ -155,13 +156,17 @@ class _Chunker:
 
 
 def _pieces(text: str, block: _Block) -> list[tuple[int, int]]:
-    """A block, or for a long block runs of whole sentences of about TARGET_CHARS."""
-    if block.end - block.start <= MAX_CHARS or block.whole:
+    """A block, or for a long block runs of whole sentences of about TARGET_CHARS. A
+    resolution stays whole up to MAX_WHOLE_CHARS; a "sentence" longer than MAX_CHARS (text
+    with no full stops) is cut between words."""
+    size = block.end - block.start
+    if size <= MAX_CHARS or (block.whole and size <= MAX_WHOLE_CHARS):
         return [(block.start, block.end)]
     pieces: list[tuple[int, int]] = []
     start = end = -1
-    for s, e in split_sentences(text[block.start : block.end]):
-        s, e = s + block.start, e + block.start
+    sentences = [(s + block.start, e + block.start)
+                 for s, e in split_sentences(text[block.start : block.end])]
+    for s, e in (cut for span in sentences for cut in _between_words(text, *span)):
         if start >= 0 and _full(end - start, e - start):
             pieces.append((start, end))
             start = -1
@@ -171,6 +176,18 @@ def _pieces(text: str, block: _Block) -> list[tuple[int, int]]:
     if start >= 0:
         pieces.append((start, end))
     return pieces
+
+
+def _between_words(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A span cut at spaces into parts of at most MAX_CHARS (hard cuts if it has none)."""
+    parts = []
+    while end - start > MAX_CHARS:
+        cut = text.rfind(" ", start + TARGET_CHARS // 2, start + MAX_CHARS)
+        cut = cut if cut > start else start + MAX_CHARS
+        parts.append((start, cut))
+        start = cut + 1 if text[cut] == " " else cut
+    parts.append((start, end))
+    return parts
 
 
 def _first_lines(text: str, count: int) -> str:

@@ -41,6 +41,8 @@ class Settings:
     """Address the chat app binds to."""
     port: int = 7860
     """Port the chat app listens on."""
+    max_paper_mb: int = 100
+    """Largest paper file ingested, in MB (2**20 bytes); a larger one is refused unread."""
     batch_size: int = 32
     """Chunks embedded per batch when ingesting."""
 

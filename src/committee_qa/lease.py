@@ -22,8 +22,8 @@ from typing import Any, Protocol
 
 from .errors import IngestBusyError
 
-LEASE = "__ingest_lease__"
-TTL_SECONDS = 600.0
+LEASE = "note/ingest-lease"
+TTL_SECONDS = 1800.0  # renewed after every paper: OCR of a long scanned pack takes minutes
 
 
 class Notes(Protocol):

@@ -9,7 +9,7 @@ chunks are stored. Chunks whose doc_id no ledger record names (left by a crash, 
 replaced paper) are never returned and are swept at the next ingest. So a crash at any
 point leaves each paper wholly present or wholly absent, and loses nothing stored before.
 
-The ledger also holds notes, records whose ids start with `__`: `__generation__`, whose
+The ledger also holds notes, records whose ids start with `note/`: `note/generation`, whose
 token changes at every commit, so app replicas sharing a Chroma server (`Store.connect`)
 know when to re-derive what they keep in memory (keyword index, decisions register); and
 the ingest lease (see `lease`), so only one ingest at a time writes to an index.
@@ -32,7 +32,10 @@ from .schema import Chunk, PaperRecord
 
 SCHEMA_VERSION = "2"
 ACCESS = ("public", "restricted")  # who may read a paper: anyone, or signed-in officers
-_GENERATION = "__generation__"  # the ledger record whose token changes with every commit
+# The index's notes about itself share the ledger with papers; a "/" keeps their ids apart
+# from every file name.
+NOTE_PREFIX = "note/"
+_GENERATION = NOTE_PREFIX + "generation"  # its token changes with every commit
 _PAGE = 5000  # records fetched per call when reading a whole collection
 # Where a chunk sits in the papers, stored as metadata so filters can use it.
 PLACE_FIELDS = ("doc_type", "council", "committee", "meeting_date", "item", "item_title",
@@ -132,7 +135,7 @@ class Store:
         self.write_note(_GENERATION, {"token": uuid.uuid4().hex})
 
     def read_note(self, key: str) -> dict[str, Any] | None:
-        """A small record the index keeps about itself (`__name__`), or None."""
+        """A small record the index keeps about itself (`note/...`), or None."""
         found = self._papers.get(ids=[key], include=["metadatas"])
         metas = found["metadatas"] or []
         return dict(metas[0]) if metas and metas[0] else None
@@ -147,7 +150,7 @@ class Store:
         """Every ingested paper by its source name."""
         records = {}
         for id_, meta, _doc in self._read_all(self._papers):
-            if id_.startswith("__"):  # the index's notes about itself, not papers
+            if id_.startswith(NOTE_PREFIX):  # the index's notes about itself, not papers
                 continue
             record = PaperRecord(
                 source=str(meta["source"]), doc_id=str(meta["doc_id"]),

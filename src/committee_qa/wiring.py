@@ -112,7 +112,8 @@ class Assistant:
                 if progress is not None:
                     progress(source)
 
-            report = ingest(paths, self.store, self.embedder, prune=prune, progress=advance)
+            report = ingest(paths, self.store, self.embedder, prune=prune, progress=advance,
+                            max_paper_bytes=self.settings.max_paper_mb * 2**20)
             if report.changed:
                 self._refresh()
             return report
