@@ -150,8 +150,8 @@ class Store:
         """Every ingested paper by its source name."""
         records = {}
         for id_, meta, _doc in self._read_all(self._papers):
-            if id_.startswith(NOTE_PREFIX):  # the index's notes about itself, not papers
-                continue
+            if id_.startswith(NOTE_PREFIX) or "doc_id" not in meta:
+                continue  # the index's notes about itself, not papers
             record = PaperRecord(
                 source=str(meta["source"]), doc_id=str(meta["doc_id"]),
                 title=str(meta.get("title", "")), chunks=int(meta.get("chunks", 0)),
