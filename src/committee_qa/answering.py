@@ -48,7 +48,7 @@ class AnswerPolicy:
     max_sentences: int = 3
     max_citations: int = 3
     require_specifics: bool = True  # years, names and figures asked about must be there
-    shortlist: int = 6  # sentences whose meaning is compared with the question (8 measured no better)
+    shortlist: int = 6  # sentences compared in meaning with the question (8: no better)
 
 
 @dataclass(frozen=True)
