@@ -147,3 +147,30 @@ def test_every_format_is_searchable(fresh_assistant, tmp_path: Path) -> None:
         assert answer.citations[0].source == source
     pothole = fresh_assistant.ask("How many potholes were repaired?").citations[0]
     assert pothole.page == 2
+
+
+def test_papers_are_embedded_together_and_each_stored_whole(tmp_path: Path, embedder) -> None:
+    from committee_qa import ingestion
+    from conftest import write_minutes
+
+    calls: list[int] = []
+
+    class Counting:
+        def embed_texts(self, texts):
+            calls.append(len(texts))
+            return embedder.embed_texts(texts)
+
+    papers = tmp_path / "papers"
+    for year in range(2015, 2021):
+        write_minutes(papers, f"libraries-{year}.txt", f"3 March {year}", f"{year},000",
+                      f"RESOLVED to note the report for {year}.")
+    (papers / "twin.txt").write_bytes((papers / "libraries-2015.txt").read_bytes())
+    store = make_assistant(tmp_path / "index", embedder).store
+    report = ingestion.ingest([papers], store, Counting())
+    assert sorted(report.added) == sorted(p.name for p in papers.iterdir())
+    assert len(calls) == 1  # seven papers, one model call (the twin is stored once)
+    counts = store.chunk_counts()
+    records = store.papers()
+    assert records["twin.txt"].doc_id == records["libraries-2015.txt"].doc_id
+    assert all(counts[r.doc_id] == r.chunks for r in records.values())
+    assert report.chunks_embedded == sum(calls)

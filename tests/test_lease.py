@@ -95,3 +95,16 @@ def test_two_ingests_started_together_leave_every_paper_whole(tmp_path: Path,
     for record in store.papers().values():  # each paper the ledger names is whole
         assert sum(1 for c in chunks if c.doc_id == record.doc_id) == record.chunks
     assert len({c.chunk_id for c in chunks}) == len(chunks)
+
+
+def test_the_lease_is_renewed_as_time_passes_not_at_every_paper(fresh_assistant) -> None:
+    now = [1000.0]
+    lease = IngestLease(fresh_assistant.store, ttl=90, clock=lambda: now[0])
+    with lease:
+        first = fresh_assistant.store.read_note(LEASE)["expires"]
+        now[0] += 20
+        lease.keep()  # a third of the lease has not run: no write
+        assert fresh_assistant.store.read_note(LEASE)["expires"] == first
+        now[0] += 20
+        lease.keep()
+        assert fresh_assistant.store.read_note(LEASE)["expires"] == first + 40

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
@@ -20,7 +20,7 @@ from .papers import (
     read_sidecar,
     sidecar_path,
 )
-from .schema import IngestReport, PaperFailure, PaperRecord
+from .schema import Chunk, IngestReport, PaperFailure, PaperRecord
 from .store import Store
 
 Progress = Callable[[str], None]  # told the name of each paper as it is finished
@@ -117,6 +117,29 @@ def ingest(paths: Sequence[Path], store: Store, embedder: ChunkEmbedder, *,
     before = set(known)
     seen: set[str] = set()
     left: list[PaperRecord] = []  # records replaced or pruned: their chunks may need a name
+    pending: list[_Pending] = []  # read and chunked, waiting to be embedded together
+
+    def settle(source: str, record: PaperRecord | None, embedded: int) -> None:
+        outcome = report.unchanged if record is None else (
+            report.replaced if source in known else report.added)
+        outcome.append(source)
+        report.chunks_embedded += embedded
+        if record is not None:
+            if source in known:
+                left.append(known[source])
+            known[source] = record
+        if progress:
+            progress(source)
+
+    def flush() -> None:
+        if not pending:
+            return
+        for paper, vectors in _embed_together(pending, embedder):
+            store.write_chunks(paper.chunks, vectors)
+            store.commit_paper(paper.record)  # searchable only now, with all its passages
+            settle(paper.record.source, paper.record, len(paper.chunks))
+        pending.clear()
+
     for path in files:
         source = path.name
         if source in seen:
@@ -125,20 +148,22 @@ def ingest(paths: Sequence[Path], store: Store, embedder: ChunkEmbedder, *,
             continue
         seen.add(source)
         try:
-            record, embedded = _ingest_one(path, known, store, embedder, max_paper_bytes)
+            doc_id = paper_identity(path)
+            if any(p.record.doc_id == doc_id for p in pending):
+                flush()  # the same paper under a second name: store the first one first
+            read = _ingest_one(path, doc_id, known, store, max_paper_bytes)
         except PaperError as error:
             report.failed.append(_failure(path, error.reason))
+            if progress:
+                progress(source)
+            continue
+        if isinstance(read, _Pending):
+            pending.append(read)
+            if sum(len(p.chunks) for p in pending) >= EMBED_BATCH:
+                flush()
         else:
-            outcome = report.unchanged if record is None else (
-                report.replaced if source in known else report.added)
-            outcome.append(source)
-            report.chunks_embedded += embedded
-            if record is not None:
-                if source in known:
-                    left.append(known[source])
-                known[source] = record
-        if progress:
-            progress(source)
+            settle(source, read, 0)
+    flush()
     if prune:
         for source in sorted(before - seen):
             store.forget_paper(source)
@@ -149,9 +174,33 @@ def ingest(paths: Sequence[Path], store: Store, embedder: ChunkEmbedder, *,
     return report
 
 
-def _ingest_one(path: Path, known: dict[str, PaperRecord], store: Store,
-                embedder: ChunkEmbedder, max_bytes: int) -> tuple[PaperRecord | None, int]:
-    """Ingest one paper: its new ledger record (None if unchanged) and the chunks embedded."""
+# Chunks embedded in one model call, across papers: the model pads each batch to its
+# longest text, and one call per paper ends every paper with a short, padded batch
+# (measured in bench/: 33 CPU-s against 41 for the same 670 chunks).
+EMBED_BATCH = 256
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A paper read and chunked, whose record is committed once its chunks are stored."""
+
+    record: PaperRecord
+    chunks: list[Chunk]
+
+
+def _embed_together(papers: Sequence[_Pending],
+                    embedder: ChunkEmbedder) -> list[tuple[_Pending, list[list[float]]]]:
+    """Each paper with its chunks' vectors, from one call of the model for all of them."""
+    vectors = embedder.embed_texts([c.embedding_text for p in papers for c in p.chunks])
+    out, first = [], 0
+    for paper in papers:
+        out.append((paper, vectors[first : first + len(paper.chunks)]))
+        first += len(paper.chunks)
+    return out
+
+
+def paper_identity(path: Path) -> str:
+    """A paper's doc_id: the hash of its bytes, its sidecar's and its access level."""
     check_supported(path)
     try:
         path.name.encode("utf-8")
@@ -164,20 +213,29 @@ def _ingest_one(path: Path, known: dict[str, PaperRecord], store: Store,
         if overrides:  # what a sidecar states is part of the paper's identity
             doc_id = hashlib.sha256(
                 (doc_id + content_hash(sidecar_path(path))).encode()).hexdigest()[:32]
-        access = access_of(path, overrides.pop("access", ""))
+        access = access_of(path, overrides.get("access", ""))
         if access != "public":  # never the twin of a public copy: stored apart
             doc_id = hashlib.sha256(f"{doc_id}:{access}".encode()).hexdigest()[:32]
     except OSError as error:
         raise PaperError(path.name, f"cannot be read: {error.strerror or error}; check the "
                                     "file is there and committee-qa may read it") from None
+    return doc_id
+
+
+def _ingest_one(path: Path, doc_id: str, known: dict[str, PaperRecord], store: Store,
+                max_bytes: int) -> PaperRecord | None | _Pending:
+    """One paper: None if unchanged, the record of a twin (committed: its chunks are stored
+    already), or the paper read and chunked, to be embedded with others."""
     previous = known.get(path.name)
     if previous is not None and previous.doc_id == doc_id:
-        return None, 0
+        return None
     twin = next((r for r in known.values() if r.doc_id == doc_id), None)
     if twin is not None:  # the same paper under another name: its chunks are stored already
         record = replace(twin, source=path.name, ingested_at=_now())
         store.commit_paper(record)
-        return record, 0
+        return record
+    overrides = read_sidecar(path)
+    access = access_of(path, overrides.pop("access", ""))
     try:
         paper = read_paper(path, max_bytes=max_bytes)
         chunks = [replace(c, access=access) for c in chunk_paper(paper, doc_id, overrides)]
@@ -188,12 +246,9 @@ def _ingest_one(path: Path, known: dict[str, PaperRecord], store: Store,
         raise PaperError(path.name, f"could not be read ({type(error).__name__}: {detail}); "
                                     "report it to the committee-qa maintainers with the "
                                     "file") from error
-    vectors = embedder.embed_texts([c.embedding_text for c in chunks])
-    store.write_chunks(chunks, vectors)
     record = PaperRecord(source=path.name, doc_id=doc_id, title=paper.title,
                          chunks=len(chunks), ingested_at=_now(), access=access)
-    store.commit_paper(record)
-    return record, len(chunks)
+    return _Pending(record, chunks)
 
 
 RESTRICTED_FOLDER = "restricted"

@@ -108,7 +108,7 @@ class Assistant:
         another ingest is writing to the same index."""
         with self._lock, IngestLease(self.store) as lease:
             def advance(source: str) -> None:
-                lease.renew()
+                lease.keep()
                 if progress is not None:
                     progress(source)
 
