@@ -180,6 +180,10 @@ def test_the_app_asks_people_to_sign_in_and_shows_each_what_they_may_read(
     assert len(told) == 1 and "do not answer" in told[0]["content"]  # no sources at all
     shown = json.dumps(officer.predict(question, [], api_name="/ask"))
     assert "RESOLVED to approve the sale of the Quillfeather depot" in shown
+    _box, chat = officer.predict(question, [], [], [], "", "", api_name="/chat")
+    assert "RESOLVED to approve the sale" in json.dumps(chat)  # the chat box, as the page
+    _box, chat = member.predict(question, [], [], [], "", "", api_name="/chat")
+    assert "RESOLVED to approve the sale" not in json.dumps(chat)
     rows, count = member.predict("", [], "", "", api_name="/decisions")
     assert SECRET not in json.dumps(rows) and count == "4 decisions"
     rows, count = officer.predict(SECRET, [], "", "", api_name="/decisions")

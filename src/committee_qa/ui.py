@@ -174,7 +174,7 @@ def build_app(assistant: Assistant, users: Mapping[str, User] | None = None) -> 
         # After the last tab: a component between two tabs would split them into two groups.
         # Gradio hands each caller's sign-in to a parameter annotated gr.Request; this
         # module's annotations are strings, and `gr` is imported here, not at module level.
-        for endpoint in (ask, decisions):
+        for endpoint in (ask, respond, decisions, refresh_register):
             endpoint.__annotations__["request"] = gr.Request
         gr.api(ask, api_name="ask", concurrency_id="answer")
         gr.api(decisions, api_name="decisions")

@@ -89,10 +89,16 @@ class Assistant:
         another replica) has changed the index since; True when it did."""
         if self.store.generation() == self._generation:
             return False
-        with self._lock:  # one thread rebuilds; the others keep answering from the old view
+        # One thread rebuilds; the others, and questions asked during an ingest in this
+        # process, keep answering from the old view rather than wait.
+        if not self._lock.acquire(blocking=False):
+            return False
+        try:
             if self.store.generation() == self._generation:
                 return False
             self._refresh()
+        finally:
+            self._lock.release()
         return True
 
     def _refresh(self) -> None:
