@@ -68,15 +68,16 @@ class Answerer:
                  policy: AnswerPolicy = AnswerPolicy()) -> None:
         self.idf, self.embed, self.policy = idf, embed, policy
 
-    def answer(self, question: str, passages: Sequence[Passage],
-               context: str = "") -> Answer:
-        """Answer `question` from `passages`; `context` is the conversation so far."""
+    def answer(self, question: str, passages: Sequence[Passage], context: str = "",
+               question_vector: Sequence[float] | None = None) -> Answer:
+        """Answer `question` from `passages`; `context` is the conversation so far, and
+        `question_vector` the question's embedding when retrieval has made it already."""
         if not passages:
             return _abstain(question, "There are no papers in the index that match this question.")
         weights = self._weights(question, context)
         if not weights:
             return _abstain(question, NOT_IN_PAPERS)
-        candidates = self._candidates(question, passages, weights)
+        candidates = self._candidates(question, passages, weights, question_vector)
         # How close in meaning the nearest passage is (when dense search was used at all).
         known = [p.dense_similarity for p in passages if p.dense_similarity is not None]
         best_similarity = max(known) if known else 1.0
@@ -99,7 +100,8 @@ class Answerer:
         return {t: w for t, w in weights.items() if w > 0}
 
     def _candidates(self, question: str, passages: Sequence[Passage],
-                    weights: dict[str, float]) -> list[_Candidate]:
+                    weights: dict[str, float],
+                    question_vector: Sequence[float] | None = None) -> list[_Candidate]:
         total = sum(weights.values())
         wants_figure = bool(_QUANTITY.search(question))
         wants_decision = bool(_ASKS_DECISION.search(question))
@@ -135,7 +137,8 @@ class Answerer:
         found.sort(key=lambda c: -c.score)
         shortlist = found[: self.policy.shortlist]
         # The opening of a sentence carries its meaning; long ones would cost the most.
-        similarities = self._similarities(question, [c.text[:240] for c in shortlist])
+        similarities = self._similarities(question, [c.text[:240] for c in shortlist],
+                                          question_vector)
         rescored = [
             replace(c, similarity=s, score=c.score + 0.4 * max(s, 0.0))
             for c, s in zip(shortlist, similarities)
@@ -143,12 +146,15 @@ class Answerer:
         rescored.sort(key=lambda c: -c.score)
         return rescored
 
-    def _similarities(self, question: str, sentences: list[str]) -> list[float]:
-        if self.embed is None:
+    def _similarities(self, question: str, sentences: list[str],
+                      question_vector: Sequence[float] | None) -> list[float]:
+        if self.embed is None or not sentences:
             return [0.0] * len(sentences)
-        vectors = self.embed([question, *sentences])
-        q = vectors[0]
-        return [sum(a * b for a, b in zip(q, v)) for v in vectors[1:]]
+        if question_vector is None:  # one model call for the question and the sentences
+            q, *vectors = self.embed([question, *sentences])
+        else:
+            q, vectors = list(question_vector), self.embed(sentences)
+        return [sum(a * b for a, b in zip(q, v)) for v in vectors]
 
     def _compose(self, question: str, passages: Sequence[Passage],
                  candidates: list[_Candidate]) -> Answer:

@@ -100,10 +100,12 @@ class HybridRetriever:
         return sorted({str(v) for v in self._views[access].columns[field]} - {""})
 
     def retrieve(self, question: str, k: int = 6, mode: Mode = "hybrid",
-                 filters: Filters = Filters(), access: Access = "public") -> list[Passage]:
+                 filters: Filters = Filters(), access: Access = "public",
+                 vector: Sequence[float] | None = None) -> list[Passage]:
         """The k best passages for `question`, best first; `mode` can switch a search off,
         `filters` limit both searches to some committees, document types and dates, and
-        `access` says whether restricted papers may be searched too."""
+        `access` says whether restricted papers may be searched too; `vector` is the
+        question's, when the caller has embedded it already."""
         view = self._views[access]
         if not view.keyword.chunks or not question.strip():
             return []
@@ -118,8 +120,8 @@ class HybridRetriever:
         dense: list[tuple[Chunk, float]] = []
         keyword: list[tuple[Chunk, float]] = []
         if mode != "keyword":
-            dense = self.store.search(self.embedder.embed_query(question), self.depth,
-                                      view.live, where, LEVELS[access])
+            vector = vector if vector is not None else self.embedder.embed_query(question)
+            dense = self.store.search(vector, self.depth, view.live, where, LEVELS[access])
         if mode != "dense":
             keyword = view.keyword.search(question, self.depth, admitted)
         similarity = {chunk.chunk_id: sim for chunk, sim in dense}

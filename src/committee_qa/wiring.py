@@ -56,11 +56,16 @@ class Assistant:
             return Answer(question, (), (), abstained=True, reason=str(error)), []
         if asks_for_register(question, self.retriever.known("committee", access)):
             return self._from_register(question, filters, access)
-        passages = self.retriever.retrieve(query, self.settings.top_k, mode, filters, access)
+        # The question is embedded once, for dense search and for weighing its sentences.
+        vector = self.embedder.embed_query(query) if mode != "keyword" else None
+        passages = self.retriever.retrieve(query, self.settings.top_k, mode, filters, access,
+                                           vector)
         if not passages and not filters.empty and not self.retriever.is_empty(access):
             return Answer(question, (), (), abstained=True,
                           reason=f"No passage of the papers lies {describe(filters)}."), []
-        return self._answerers[access].answer(question, passages, context=context), passages
+        return self._answerers[access].answer(
+            question, passages, context=context,
+            question_vector=vector if query == question else None), passages
 
     def _from_register(self, question: str, filters: Filters,
                        access: Access) -> tuple[Answer, list[Passage]]:
