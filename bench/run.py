@@ -68,7 +68,8 @@ class Run:
         self.results: dict[str, Any] = {
             "label": self.label, "complete": False,
             "command": (f"PYTHONPATH={os.environ['PYTHONPATH']} " if os.environ.get(
-                "PYTHONPATH") else "") + "nice -n 10 .venv/bin/python bench/run.py "
+                "PYTHONPATH") else "") + (f"nice -n {os.nice(0)} " if os.nice(0) else "")
+            + ".venv/bin/python bench/run.py "
             + " ".join(sys.argv[1:]),
             "started": datetime.now(UTC).isoformat(timespec="seconds"),
             "pid": os.getpid(), "machine": machine(), "seed": args.seed,
