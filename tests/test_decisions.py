@@ -98,7 +98,7 @@ def test_what_was_decided_at_a_meeting_is_answered_from_the_register(sample_assi
         assert sentence.text in " ".join(cited.text.replace("**", "").replace("- ", "").split())
     none = sample_assistant.ask("What was resolved in March 2019?")
     assert none.abstained and none.reason == (
-        "The minutes record no resolution from meetings between 1 March 2019 and "
+        "No resolution in the minutes matches these filters: meetings from 1 March 2019 to "
         "31 March 2019.")
 
 

@@ -69,7 +69,7 @@ def test_dates_a_person_set_win_over_dates_the_question_implies() -> None:
 
 def test_filters_are_described_in_words() -> None:
     assert describe(parse_filters(doc_type="minutes", since="2017-07", until="2017-07")) == (
-        "in the minutes from meetings between 1 July 2017 and 31 July 2017")
+        "minutes only; meetings from 1 July 2017 to 31 July 2017")
 
 
 def test_a_meeting_date_that_does_not_exist_is_said_to_be_wrong() -> None:

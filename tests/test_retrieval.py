@@ -73,5 +73,5 @@ def test_filters_that_admit_nothing_find_nothing(meetings_assistant) -> None:
     answer = meetings_assistant.ask("How many library visits?",
                                     filters=parse_filters("libraries", until="2019"))
     assert answer.abstained and answer.reason == (
-        "No passage of the papers lies of committees named 'libraries' from meetings on or "
-        "before 31 December 2019.")
+        "Nothing in the papers matches these filters: committees named 'libraries'; meetings "
+        "on or before 31 December 2019.")

@@ -106,19 +106,19 @@ def combine(given: Filters, implied: Filters) -> Filters:
 
 
 def describe(filters: Filters) -> str:
-    """The filters in words: 'in the minutes of meetings from 1 July 2017 to 31 July 2017'."""
+    """The filters in words: "minutes only; meetings from 1 July 2017 to 31 July 2017"."""
     parts = []
     if filters.doc_types:
-        parts.append("in the " + " or ".join(filters.doc_types))
+        parts.append(" or ".join(filters.doc_types) + " only")
     if filters.committees:
-        parts.append("of committees named " + " or ".join(repr(c) for c in filters.committees))
+        parts.append("committees named " + " or ".join(repr(c) for c in filters.committees))
     if filters.since and filters.until:
-        parts.append(f"from meetings between {_long(filters.since)} and {_long(filters.until)}")
+        parts.append(f"meetings from {_long(filters.since)} to {_long(filters.until)}")
     elif filters.since:
-        parts.append(f"from meetings on or after {_long(filters.since)}")
+        parts.append(f"meetings on or after {_long(filters.since)}")
     elif filters.until:
-        parts.append(f"from meetings on or before {_long(filters.until)}")
-    return " ".join(parts) or "anywhere"
+        parts.append(f"meetings on or before {_long(filters.until)}")
+    return "; ".join(parts) or "none"
 
 
 def _long(iso: str) -> str:

@@ -49,13 +49,15 @@ class _View:
     live: set[str]
     keyword: KeywordIndex
     columns: dict[str, np.ndarray]
+    known: dict[str, list[str]]  # the values each column takes, sorted, without ''
 
 
 def _view(live: set[str], chunks: list[Chunk]) -> _View:
     # Each filterable field of every chunk, in the keyword index's order.
     columns = {name: np.array([getattr(c, name) for c in chunks], dtype=object)
                for name in FILTER_FIELDS}
-    return _View(live, KeywordIndex(chunks), columns)
+    known = {name: sorted({str(v) for v in values} - {""}) for name, values in columns.items()}
+    return _View(live, KeywordIndex(chunks), columns, known)
 
 
 class HybridRetriever:
@@ -97,7 +99,7 @@ class HybridRetriever:
 
     def known(self, field: str, access: Access = "public") -> list[str]:
         """The values a filterable field takes in the index, sorted, without the empty one."""
-        return sorted({str(v) for v in self._views[access].columns[field]} - {""})
+        return self._views[access].known[field]
 
     def retrieve(self, question: str, k: int = 6, mode: Mode = "hybrid",
                  filters: Filters = Filters(), access: Access = "public",
@@ -134,14 +136,13 @@ class HybridRetriever:
 
     def _where(self, filters: Filters, view: _View) -> dict[str, list[str]] | None:
         """The filters as the stored values each field may take; None when none can."""
-        def known(field: str) -> list[str]:
-            return sorted({str(v) for v in view.columns[field]} - {""})
-
         where: dict[str, list[str]] = {}
         if filters.committees:
-            where["committee"] = [c for c in known("committee") if matches_committee(filters, c)]
+            where["committee"] = [c for c in view.known["committee"]
+                                  if matches_committee(filters, c)]
         if filters.doc_types:
             where["doc_type"] = list(filters.doc_types)
         if filters.since or filters.until:
-            where["meeting_date"] = [d for d in known("meeting_date") if in_dates(filters, d)]
+            where["meeting_date"] = [d for d in view.known["meeting_date"]
+                                     if in_dates(filters, d)]
         return None if any(not values for values in where.values()) else where

@@ -195,14 +195,11 @@ class Store:
     def sweep(self) -> int:
         """Delete chunks that no paper in the ledger names; returns how many papers' worth."""
         live = {r.doc_id for r in self.papers().values()}
-        swept: set[str] = set()
-        for collection in self._by_access.values():
-            stale = {str(m["doc_id"]) for _id, m, _d in self._read_all(collection,
-                                                                        documents=False)}
-            for doc_id in stale - live:
+        stale = set(self.chunk_counts()) - live
+        for doc_id in stale:
+            for collection in self._by_access.values():
                 collection.delete(where={"doc_id": doc_id})
-                swept.add(doc_id)
-        return len(swept)
+        return len(stale)
 
     def chunks(self, live: set[str] | None = None,
                access: Sequence[str] = ACCESS) -> Iterator[Chunk]:

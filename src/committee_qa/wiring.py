@@ -16,7 +16,7 @@ from .filters import combine, dates_asked_about, describe
 from .ingestion import Progress, ingest
 from .lease import IngestLease
 from .retrieval import Access, HybridRetriever, Mode
-from .schema import Answer, Decision, Filters, IngestReport, PaperRecord, Passage
+from .schema import Answer, Chunk, Decision, Filters, IngestReport, PaperRecord, Passage
 from .store import Store
 
 
@@ -62,7 +62,8 @@ class Assistant:
                                            vector)
         if not passages and not filters.empty and not self.retriever.is_empty(access):
             return Answer(question, (), (), abstained=True,
-                          reason=f"No passage of the papers lies {describe(filters)}."), []
+                          reason="Nothing in the papers matches these filters: "
+                                 f"{describe(filters)}."), []
         return self._answerers[access].answer(
             question, passages, context=context,
             question_vector=vector if query == question else None), passages
@@ -70,11 +71,11 @@ class Assistant:
     def _from_register(self, question: str, filters: Filters,
                        access: Access) -> tuple[Answer, list[Passage]]:
         """'What was decided in July 2017?' answered from the register of resolutions."""
-        chunks = {c.chunk_id: c for c in self.retriever.view(access).keyword.chunks}
-        found = [(d, chunks[d.chunk_id]) for d in self.decisions(filters, access=access)]
+        chunks = self._register_chunks[access]
+        found = [(d, chunks[d.chunk_id]) for d in select(self._registers[access], filters)]
         if not found:
             return Answer(question, (), (), abstained=True, reason=(
-                f"The minutes record no resolution {describe(filters)}."
+                f"No resolution in the minutes matches these filters: {describe(filters)}."
                 if not filters.empty else "The minutes in the index record no resolution.")), []
         return answer_from_register(question, found), [Passage(c, 1.0) for _d, c in found]
 
@@ -134,13 +135,18 @@ class Assistant:
         even word weights never carry restricted text into a public answer."""
         answerers: dict[str, Answerer] = {}
         registers: dict[str, list[Decision]] = {}
+        register_chunks: dict[str, dict[str, Chunk]] = {}  # the passages resolutions stand in
         levels: tuple[Access, ...] = ("public", "restricted")
         for access in levels:
             keyword = self.retriever.view(access).keyword
             idf = idf_from(keyword.document_frequency, len(keyword.chunks))
             answerers[access] = Answerer(idf, embed=self.embedder.embed_texts)
             registers[access] = extract_decisions(keyword.chunks)
+            held = {d.chunk_id for d in registers[access]}
+            register_chunks[access] = {c.chunk_id: c for c in keyword.chunks
+                                       if c.chunk_id in held}
         self._answerers, self._registers = answerers, registers
+        self._register_chunks = register_chunks
 
     @property
     def answerer(self) -> Answerer:
