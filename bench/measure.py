@@ -119,7 +119,8 @@ def machine() -> dict[str, Any]:
     from importlib.metadata import PackageNotFoundError, version
 
     versions: dict[str, str] = {}
-    for package in ("torch", "sentence-transformers", "chromadb", "bm25s", "langchain-chroma"):
+    for package in ("torch", "sentence-transformers", "onnxruntime", "chromadb",
+                    "langchain-chroma"):
         try:
             versions[package] = version(package)
         except PackageNotFoundError:

@@ -18,7 +18,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 from committee_qa.config import Settings  # noqa: E402
-from committee_qa.embedding import SentenceTransformerEmbedder  # noqa: E402
+from committee_qa.embedding import Embedder, load_embedder  # noqa: E402
 from committee_qa.store import Store  # noqa: E402
 from committee_qa.wiring import Assistant  # noqa: E402
 
@@ -37,25 +37,25 @@ def _no_stray_settings(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="session")
-def embedder() -> SentenceTransformerEmbedder:
-    return SentenceTransformerEmbedder()
+def embedder() -> Embedder:
+    return load_embedder()
 
 
-def make_assistant(index: Path, embedder: SentenceTransformerEmbedder) -> Assistant:
+def make_assistant(index: Path, embedder: Embedder) -> Assistant:
     settings = Settings.load(index=index)
     store = Store.open(index, settings.collection, embedder.name, embedder.dimension)
     return Assistant(settings, embedder, store)
 
 
 @pytest.fixture
-def fresh_assistant(tmp_path: Path, embedder: SentenceTransformerEmbedder) -> Assistant:
+def fresh_assistant(tmp_path: Path, embedder: Embedder) -> Assistant:
     """An assistant over an empty index in a temporary folder."""
     return make_assistant(tmp_path / "index", embedder)
 
 
 @pytest.fixture(scope="session")
 def sample_index(tmp_path_factory: pytest.TempPathFactory,
-                 embedder: SentenceTransformerEmbedder) -> Path:
+                 embedder: Embedder) -> Path:
     """An index of the two sample papers, built once for the session."""
     index = tmp_path_factory.mktemp("sample") / "index"
     report = make_assistant(index, embedder).ingest([SAMPLES])
@@ -64,7 +64,7 @@ def sample_index(tmp_path_factory: pytest.TempPathFactory,
 
 
 @pytest.fixture(scope="session")
-def sample_assistant(sample_index: Path, embedder: SentenceTransformerEmbedder) -> Assistant:
+def sample_assistant(sample_index: Path, embedder: Embedder) -> Assistant:
     return make_assistant(sample_index, embedder)
 
 
@@ -100,7 +100,7 @@ def write_minutes(folder: Path, name: str, held: str, visits: str, resolved: str
 
 @pytest.fixture(scope="session")
 def meetings_index(tmp_path_factory: pytest.TempPathFactory,
-                   embedder: SentenceTransformerEmbedder) -> Path:
+                   embedder: Embedder) -> Path:
     """The sample papers and the minutes of two meetings of another council's committee,
     a year apart, whose figures for library visits disagree."""
     root = tmp_path_factory.mktemp("meetings")
@@ -119,7 +119,7 @@ def meetings_index(tmp_path_factory: pytest.TempPathFactory,
 
 
 @pytest.fixture(scope="session")
-def meetings_assistant(meetings_index: Path, embedder: SentenceTransformerEmbedder) -> Assistant:
+def meetings_assistant(meetings_index: Path, embedder: Embedder) -> Assistant:
     return make_assistant(meetings_index, embedder)
 
 
@@ -172,7 +172,7 @@ def serve_app(index: Path, log: Path, *args: str, env: dict[str, str] | None = N
     return process, url
 
 
-def replica(url: str, embedder: SentenceTransformerEmbedder) -> Assistant:
+def replica(url: str, embedder: Embedder) -> Assistant:
     """An app replica on a Chroma server: its own client, as a separate app would have."""
     settings = Settings.load(chroma_url=url)
     store = Store.connect(url, settings.collection, embedder.name, embedder.dimension)

@@ -21,7 +21,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from committee_qa.embedding import SentenceTransformerEmbedder
+from committee_qa.embedding import Embedder
 from conftest import CITY, COUNTY, ROOT, SAMPLES, make_assistant, serve_app, stop_server
 
 # Debian's Chromium (`make browser`): Playwright's own browser download cannot be fetched here.
@@ -52,7 +52,7 @@ RESOLVED to extend library opening hours <img src=x onerror="window.__pwned=3"> 
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory,
-          embedder: SentenceTransformerEmbedder) -> Path:
+          embedder: Embedder) -> Path:
     """An index of the two sample papers and the hostile minutes."""
     inbox = tmp_path_factory.mktemp("browser") / "ingest"
     inbox.mkdir()

@@ -27,7 +27,7 @@ from pathlib import Path
 from committee_qa.store import Store
 from committee_qa.retrieval import HybridRetriever
 from committee_qa.decisions import extract_decisions
-store = Store.open(Path(sys.argv[1]), "committee_papers", "all-MiniLM-L6-v2", 384)
+store = Store.open(Path(sys.argv[1]), "committee_papers", "all-MiniLM-L6-v2-int8", 384)
 papers = store.papers()
 counts = store.chunk_counts()
 chunks = list(store.chunks())

@@ -28,7 +28,7 @@ def test_a_sound_index_reports_what_it_holds(sample_index: Path, sample_assistan
     assert result.exit_code == 0, result.output
     chunks = sample_assistant.store.count_chunks()
     assert f"papers:    2\npassages:  {chunks}\ndecisions: 4\n" in result.output
-    assert "model:     all-MiniLM-L6-v2 (schema 2)" in result.output
+    assert "model:     all-MiniLM-L6-v2-int8 (schema 2)" in result.output
     assert result.output.rstrip().endswith("no problems found")
 
 
@@ -77,4 +77,4 @@ def test_an_index_built_with_another_model_says_so(tmp_path: Path) -> None:
         env={**os.environ, "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"})
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "the index was built with the embedding model 'another-model' but this run uses " \
-           "'all-MiniLM-L6-v2'" in result.stderr
+           "'all-MiniLM-L6-v2-int8'" in result.stderr

@@ -49,6 +49,7 @@ class AnswerPolicy:
     max_citations: int = 3
     require_specifics: bool = True  # years, names and figures asked about must be there
     shortlist: int = 6  # sentences compared in meaning with the question (8: no better)
+    meaning_weight: float = 0.4  # how much a sentence's closeness in meaning adds to its score
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,7 @@ class Answerer:
         similarities = self._similarities(question, [c.text[:240] for c in shortlist],
                                           question_vector)
         rescored = [
-            replace(c, similarity=s, score=c.score + 0.4 * max(s, 0.0))
+            replace(c, similarity=s, score=c.score + self.policy.meaning_weight * max(s, 0.0))
             for c, s in zip(shortlist, similarities)
         ]
         rescored.sort(key=lambda c: -c.score)

@@ -30,6 +30,10 @@ class Settings:
     index in the `index` folder. Replicas of the app and one ingester may share a server."""
     model: str = ""
     """Local path of a sentence-transformers model; empty means the packaged all-MiniLM-L6-v2."""
+    backend: str = "onnx-int8"
+    """How the packaged model runs: "onnx-int8" (its int8 ONNX export on onnxruntime, the
+    faster) or "torch" (sentence-transformers on PyTorch). An index keeps the one it was
+    built with."""
     collection: str = "committee_papers"
     """Name of the Chroma collection holding the chunks."""
     top_k: int = 6

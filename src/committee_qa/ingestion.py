@@ -170,7 +170,11 @@ def ingest(paths: Sequence[Path], store: Store, embedder: ChunkEmbedder, *,
             left.append(known.pop(source))
             report.pruned.append(source)
     _rename_orphaned_chunks(left, known, store, embedder)
-    store.sweep()
+    # Passages beyond what the ledger counts belong to papers gone or replaced: sweep them.
+    # (Counting is one call; the sweep reads every passage's metadata.)
+    ledger = {r.doc_id: r.chunks for r in store.papers().values()}
+    if store.count_chunks() != sum(ledger.values()):
+        store.sweep()
     return report
 
 

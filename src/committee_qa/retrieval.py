@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -10,7 +10,7 @@ import numpy as np
 
 from .filters import in_dates, matches_committee
 from .keyword import KeywordIndex
-from .schema import Chunk, Filters, Passage
+from .schema import Chunk, Filters, PaperRecord, Passage
 from .store import Store
 
 Mode = Literal["hybrid", "dense", "keyword"]
@@ -48,16 +48,34 @@ class _View:
 
     live: set[str]
     keyword: KeywordIndex
-    columns: dict[str, np.ndarray]
+    columns: dict[str, np.ndarray]  # each filterable field, one value per keyword slot
     known: dict[str, list[str]]  # the values each column takes, sorted, without ''
+
+    def changed(self, live: set[str], added: list[Chunk], removed: set[str]) -> _View:
+        """This view without the papers `removed`, with the chunks `added`."""
+        keyword = self.keyword.changed(added, removed)
+        if len(keyword.slot_chunks) == len(self.keyword.slot_chunks) + len(added):
+            columns = {name: np.concatenate([column, _column(added, name)])
+                       for name, column in self.columns.items()}  # slots were appended
+        else:  # the keyword index was rebuilt with new slots
+            columns = {name: _column(keyword.slot_chunks, name) for name in FILTER_FIELDS}
+        return _View(live, keyword, columns, _known(columns, keyword))
+
+
+def _column(chunks: Sequence[Chunk | None], name: str) -> np.ndarray:
+    return np.array([getattr(c, name) if c is not None else "" for c in chunks], dtype=object)
+
+
+def _known(columns: dict[str, np.ndarray], keyword: KeywordIndex) -> dict[str, list[str]]:
+    alive = np.array([c is not None for c in keyword.slot_chunks], dtype=bool)
+    return {name: sorted({str(v) for v in column[alive]} - {""})
+            for name, column in columns.items()}
 
 
 def _view(live: set[str], chunks: list[Chunk]) -> _View:
-    # Each filterable field of every chunk, in the keyword index's order.
-    columns = {name: np.array([getattr(c, name) for c in chunks], dtype=object)
-               for name in FILTER_FIELDS}
-    known = {name: sorted({str(v) for v in values} - {""}) for name, values in columns.items()}
-    return _View(live, KeywordIndex(chunks), columns, known)
+    keyword = KeywordIndex(chunks)
+    columns = {name: _column(keyword.slot_chunks, name) for name in FILTER_FIELDS}
+    return _View(live, keyword, columns, _known(columns, keyword))
 
 
 class HybridRetriever:
@@ -65,20 +83,36 @@ class HybridRetriever:
 
     def __init__(self, embedder: QueryEmbedder, store: Store, depth: int = 30) -> None:
         self.embedder, self.store, self.depth = embedder, store, depth
+        self._views: dict[str, _View] = {}
+        self._signature: dict[str, tuple[tuple[str, int], ...]] = {}
         self.refresh()
 
     def refresh(self) -> None:
-        """Re-read the ledger and rebuild the keyword index: call after an ingest. The new
-        views replace the old in one step, so a search running meanwhile sees one or the
-        other, never half of each. Each access level has a view of its own: what a public
-        reader is shown, down to the keyword statistics, never depends on restricted text."""
-        live = {r.doc_id for r in self.store.papers().values()}
-        every = list(self.store.chunks(live))
-        public = [c for c in every if c.access == "public"]
-        views = {"public": _view(live, public)}
-        views["restricted"] = views["public"] if len(public) == len(every) else _view(live,
-                                                                                     every)
-        self._views = views
+        """Re-read the ledger and bring the keyword index up to date: call after an ingest.
+        Only the papers added, removed or changed since the last refresh are read from the
+        store. The new views replace the old in one step, so a search running meanwhile
+        sees one or the other, never half of each. Each access level has a view of its own:
+        what a public reader is shown, down to the keyword statistics, never depends on
+        restricted text."""
+        signature = _signature(self.store.papers().values())
+        live = set(signature)
+        if not self._views:
+            every = list(self.store.chunks(live))
+            public = [c for c in every if c.access == "public"]
+            views = {"public": _view(live, public)}
+            views["restricted"] = (views["public"] if len(public) == len(every)
+                                   else _view(live, every))
+        else:
+            removed = {d for d, s in self._signature.items() if signature.get(d) != s}
+            fresh = {d for d, s in signature.items() if self._signature.get(d) != s}
+            added = list(self.store.chunks(fresh)) if fresh else []
+            old = self._views
+            views = {"public": old["public"].changed(
+                live, [c for c in added if c.access == "public"], removed)}
+            views["restricted"] = (views["public"] if old["restricted"] is old["public"]
+                                   and all(c.access == "public" for c in added)
+                                   else old["restricted"].changed(live, added, removed))
+        self._views, self._signature = views, signature
 
     def view(self, access: Access = "public") -> _View:
         """What a reader with `access` may search: live papers, keyword index, columns."""
@@ -116,7 +150,7 @@ class HybridRetriever:
             where = self._where(filters, view)
             if where is None:
                 return []  # no passage lies inside the filters
-            admitted = np.ones(len(view.keyword.chunks), dtype=bool)
+            admitted = np.ones(len(view.keyword.slot_chunks), dtype=bool)
             for name, values in where.items():
                 admitted &= np.isin(view.columns[name], values)
         dense: list[tuple[Chunk, float]] = []
@@ -146,3 +180,12 @@ class HybridRetriever:
             where["meeting_date"] = [d for d in view.known["meeting_date"]
                                      if in_dates(filters, d)]
         return None if any(not values for values in where.values()) else where
+
+
+def _signature(records: Iterable[PaperRecord]) -> dict[str, tuple[tuple[str, int], ...]]:
+    """Each live paper's doc_id, with the names and passage counts the ledger gives it: a
+    paper whose passages were rewritten (renamed, say) reads differently."""
+    named: dict[str, list[tuple[str, int]]] = {}
+    for r in records:
+        named.setdefault(r.doc_id, []).append((r.source, r.chunks))
+    return {doc_id: tuple(sorted(names)) for doc_id, names in named.items()}

@@ -37,6 +37,7 @@ ACCESS = ("public", "restricted")  # who may read a paper: anyone, or signed-in 
 NOTE_PREFIX = "note/"
 _GENERATION = NOTE_PREFIX + "generation"  # its token changes with every commit
 _PAGE = 5000  # records fetched per call when reading a whole collection
+_FEW_PAPERS = 200  # up to this many papers' chunks are fetched by doc_id, not by a full read
 # Where a chunk sits in the papers, stored as metadata so filters can use it.
 PLACE_FIELDS = ("doc_type", "council", "committee", "meeting_date", "item", "item_title",
                 "paragraph")
@@ -206,8 +207,12 @@ class Store:
         """Every stored chunk of the papers whose doc_id is in `live` (default: the ledger),
         among the access levels named."""
         live = {r.doc_id for r in self.papers().values()} if live is None else live
+        if not live:
+            return
+        # A few papers are asked for by name; many are read in one pass over everything.
+        where = {"doc_id": {"$in": sorted(live)}} if 0 < len(live) <= _FEW_PAPERS else None
         for level in access:
-            for _id, meta, text in self._read_all(self._by_access[level]):
+            for _id, meta, text in self._read_all(self._by_access[level], where=where):
                 if meta["doc_id"] in live:
                     yield _chunk_from(meta, text, level)
 
@@ -269,11 +274,12 @@ class Store:
         results.sort(key=lambda pair: -pair[1])
         return results[:k]
 
-    def _read_all(self, collection: Any, documents: bool = True) -> Iterator[tuple[str, Any, str]]:
+    def _read_all(self, collection: Any, documents: bool = True,
+                  where: dict[str, Any] | None = None) -> Iterator[tuple[str, Any, str]]:
         include = ["metadatas", "documents"] if documents else ["metadatas"]
         offset = 0
         while True:
-            page = collection.get(include=include, limit=_PAGE, offset=offset)
+            page = collection.get(include=include, limit=_PAGE, offset=offset, where=where)
             ids = page["ids"]
             if not ids:
                 return

@@ -10,7 +10,7 @@ from .answering import Answerer, answer_from_register, idf_from
 from .config import Settings
 from .conversation import standalone, tidy_question
 from .decisions import asks_for_register, extract_decisions, select
-from .embedding import SentenceTransformerEmbedder
+from .embedding import Embedder, load_embedder
 from .errors import FilterError
 from .filters import combine, dates_asked_about, describe
 from .ingestion import Progress, ingest
@@ -23,7 +23,7 @@ from .store import Store
 class Assistant:
     """Answers questions from the index, and keeps the index up to date with the papers."""
 
-    def __init__(self, settings: Settings, embedder: SentenceTransformerEmbedder,
+    def __init__(self, settings: Settings, embedder: Embedder,
                  store: Store) -> None:
         self.settings, self.embedder, self.store = settings, embedder, store
         self._lock = threading.Lock()
@@ -156,7 +156,7 @@ class Assistant:
 
 def build_assistant(settings: Settings) -> Assistant:
     """Load the model and open the index named by `settings`: a folder, or a Chroma server."""
-    embedder = SentenceTransformerEmbedder(settings.model, batch_size=settings.batch_size)
+    embedder = load_embedder(settings.model, settings.backend, batch_size=settings.batch_size)
     if settings.chroma_url:
         store = Store.connect(settings.chroma_url, settings.collection, embedder.name,
                               embedder.dimension)
