@@ -75,3 +75,13 @@ def test_filters_that_admit_nothing_find_nothing(meetings_assistant) -> None:
     assert answer.abstained and answer.reason == (
         "Nothing in the papers matches these filters: committees named 'libraries'; meetings "
         "on or before 31 December 2019.")
+
+
+def test_a_passage_deleted_meanwhile_does_not_break_a_filtered_search(sample_assistant) -> None:
+    # Another process may sweep a replaced paper's passages while this one still lists them.
+    store = sample_assistant.store
+    vector = sample_assistant.embedder.embed_query("social work staff recruited")
+    ids = [c.chunk_id for c in sample_assistant.retriever.view().keyword.chunks][:20]
+    found = store.search(vector, 5, among={"public": ids + ["0" * 32 + ":7"]})
+    assert found and {i for i, _ in found} <= set(ids)
+    assert found == store.search(vector, 5, among={"public": ids})

@@ -170,8 +170,10 @@ def ingest(paths: Sequence[Path], store: Store, embedder: ChunkEmbedder, *,
             left.append(known.pop(source))
             report.pruned.append(source)
     _rename_orphaned_chunks(left, known, store, embedder)
-    # Passages beyond what the ledger counts belong to papers gone or replaced: sweep them.
-    # (Counting is one call; the sweep reads every passage's metadata.)
+    # The passages of papers replaced or pruned go. Then, if more passages are stored than
+    # the ledger counts (left by an ingest that was killed), the whole index is swept:
+    # counting is one call, where a sweep reads every passage's metadata.
+    store.sweep(candidates={r.doc_id for r in left})
     ledger = {r.doc_id: r.chunks for r in store.papers().values()}
     if store.count_chunks() != sum(ledger.values()):
         store.sweep()

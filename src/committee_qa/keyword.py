@@ -75,7 +75,6 @@ class KeywordIndex:
 
     def __init__(self, chunks: Iterable[Chunk] = ()) -> None:
         self.slot_chunks: list[Chunk | None] = []
-        self._words: list[tuple[str, ...] | None] = []  # each slot's distinct words
         self._lengths = np.zeros(0, dtype=np.float32)
         self._alive = np.zeros(0, dtype=bool)
         self._segments: list[_Segment] = []
@@ -95,7 +94,6 @@ class KeywordIndex:
         with the chunks `added`. This one is left as it was."""
         new = object.__new__(KeywordIndex)
         new.slot_chunks = list(self.slot_chunks)
-        new._words = list(self._words)
         new._lengths, new._alive = self._lengths, self._alive.copy()
         new._segments = list(self._segments)
         new._slots_of = dict(self._slots_of)
@@ -142,6 +140,43 @@ class KeywordIndex:
         return [(chunk, float(scores[i])) for i in top
                 if scores[i] > 0 and (chunk := self.slot_chunks[i]) is not None]
 
+    def packed(self) -> tuple[list[Chunk | None], list[str], dict[str, np.ndarray]]:
+        """The index as its slots, its words and flat arrays (one segment): `unpacked`
+        makes the same index again. Postings of word i are slots[start:start + sizes[i]]."""
+        merged = _merged(self._segments, self._alive)
+        words = list(merged.postings)
+        held = [merged.postings[w] for w in words]
+        arrays = {
+            "sizes": np.array([len(s) for s, _ in held], dtype=np.int64),
+            "slots": np.concatenate([s for s, _ in held]) if held else np.zeros(0, np.int64),
+            "counts": np.concatenate([c for _, c in held]) if held else np.zeros(0, np.float32),
+            "lengths": self._lengths, "alive": self._alive,
+        }
+        return list(self.slot_chunks), words, arrays
+
+    @classmethod
+    def unpacked(cls, slot_chunks: list[Chunk | None], words: list[str],
+                 arrays: dict[str, np.ndarray]) -> KeywordIndex:
+        """The index `packed` gave these parts of."""
+        sizes, slots, counts = arrays["sizes"], arrays["slots"], arrays["counts"]
+        if not (len(words) == len(sizes) and int(sizes.sum()) == len(slots) == len(counts)
+                and len(slot_chunks) == len(arrays["lengths"]) == len(arrays["alive"])):
+            raise ValueError("the parts of a keyword index do not fit together")
+        new = object.__new__(cls)
+        new.slot_chunks = slot_chunks
+        new._lengths, new._alive = arrays["lengths"], arrays["alive"].astype(bool)
+        ends = np.cumsum(sizes)
+        new._segments = [_Segment({w: (slots[e - n:e], counts[e - n:e])
+                                   for w, n, e in zip(words, sizes.tolist(), ends.tolist())})]
+        new.document_frequency = dict(zip(words, sizes.tolist()))  # the live slots only
+        new._slots_of = {}
+        for slot, chunk in enumerate(slot_chunks):
+            if chunk is not None:
+                new._slots_of.setdefault(chunk.doc_id, []).append(slot)
+        new._total_length = float(new._lengths[new._alive].sum())
+        new.chunks = new._live_chunks()
+        return new
+
     def _add(self, chunks: list[Chunk]) -> None:
         if not chunks:
             return
@@ -156,7 +191,6 @@ class KeywordIndex:
         for doc_id, slots in slots_of.items():  # new lists: an older index shares the old
             self._slots_of[doc_id] = self._slots_of.get(doc_id, []) + slots
         self.slot_chunks.extend(chunks)
-        self._words.extend(tuple(c) for c in counted)
         self._lengths = np.concatenate([self._lengths, lengths])
         self._alive = np.concatenate([self._alive, np.ones(len(chunks), dtype=bool)])
         self._total_length += float(lengths.sum())
@@ -164,9 +198,9 @@ class KeywordIndex:
 
     def _remove(self, doc_id: str) -> None:
         for slot in self._slots_of.pop(doc_id, []):
-            words = self._words[slot]
-            assert words is not None
-            for word in words:
+            chunk = self.slot_chunks[slot]
+            assert chunk is not None
+            for word in set(terms(chunk.embedding_text)):  # tokenised again: costs no memory
                 left = self.document_frequency[word] - 1
                 if left:
                     self.document_frequency[word] = left
@@ -175,7 +209,6 @@ class KeywordIndex:
             self._total_length -= float(self._lengths[slot])
             self._alive[slot] = False
             self.slot_chunks[slot] = None
-            self._words[slot] = None
 
     def _live_chunks(self) -> list[Chunk]:
         return [c for c in self.slot_chunks if c is not None]

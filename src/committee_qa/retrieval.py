@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+import threading
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Literal, Protocol
 
 import numpy as np
 
+from . import snapshot
 from .filters import in_dates, matches_committee
 from .keyword import KeywordIndex
-from .schema import Chunk, Filters, PaperRecord, Passage
+from .schema import Chunk, Filters, Passage
 from .store import Store
+from .views import Signature, View, signature
 
 Mode = Literal["hybrid", "dense", "keyword"]
 Access = Literal["public", "restricted"]  # who is reading: anyone, or an officer signed in
@@ -22,7 +25,6 @@ RRF_K = 60  # the constant of reciprocal rank fusion (Cormack et al., 2009)
 # question asks about are its surest signal. Measured with `committee-qa eval --baselines`:
 # on the sample gold set, equal weights gave hit@5 76%, these 82-84%.
 DENSE_WEIGHT, KEYWORD_WEIGHT = 0.5, 1.0
-FILTER_FIELDS = ("committee", "doc_type", "meeting_date")
 
 
 class QueryEmbedder(Protocol):
@@ -42,49 +44,17 @@ def fuse(rankings: Sequence[Sequence[Chunk]], weights: Sequence[float] | None = 
     return [(chunks[cid], scores[cid]) for cid in order]
 
 
-@dataclass(frozen=True)
-class _View:
-    """What retrieval derives from the index: live papers, keyword index, filter columns."""
-
-    live: set[str]
-    keyword: KeywordIndex
-    columns: dict[str, np.ndarray]  # each filterable field, one value per keyword slot
-    known: dict[str, list[str]]  # the values each column takes, sorted, without ''
-
-    def changed(self, live: set[str], added: list[Chunk], removed: set[str]) -> _View:
-        """This view without the papers `removed`, with the chunks `added`."""
-        keyword = self.keyword.changed(added, removed)
-        if len(keyword.slot_chunks) == len(self.keyword.slot_chunks) + len(added):
-            columns = {name: np.concatenate([column, _column(added, name)])
-                       for name, column in self.columns.items()}  # slots were appended
-        else:  # the keyword index was rebuilt with new slots
-            columns = {name: _column(keyword.slot_chunks, name) for name in FILTER_FIELDS}
-        return _View(live, keyword, columns, _known(columns, keyword))
-
-
-def _column(chunks: Sequence[Chunk | None], name: str) -> np.ndarray:
-    return np.array([getattr(c, name) if c is not None else "" for c in chunks], dtype=object)
-
-
-def _known(columns: dict[str, np.ndarray], keyword: KeywordIndex) -> dict[str, list[str]]:
-    alive = np.array([c is not None for c in keyword.slot_chunks], dtype=bool)
-    return {name: sorted({str(v) for v in column[alive]} - {""})
-            for name, column in columns.items()}
-
-
-def _view(live: set[str], chunks: list[Chunk]) -> _View:
-    keyword = KeywordIndex(chunks)
-    columns = {name: _column(keyword.slot_chunks, name) for name in FILTER_FIELDS}
-    return _View(live, keyword, columns, _known(columns, keyword))
-
-
 class HybridRetriever:
     """Finds the passages of the live papers that best match a question."""
 
-    def __init__(self, embedder: QueryEmbedder, store: Store, depth: int = 30) -> None:
+    def __init__(self, embedder: QueryEmbedder, store: Store, depth: int = 30,
+                 snapshots: Path | None = None) -> None:
+        """`snapshots`: a folder where keyword indexes are saved for the next start."""
         self.embedder, self.store, self.depth = embedder, store, depth
-        self._views: dict[str, _View] = {}
-        self._signature: dict[str, tuple[tuple[str, int], ...]] = {}
+        self.snapshots = snapshots
+        self._views: dict[str, View] = {}
+        self._signature: Signature = {}
+        self._saving = threading.Lock()
         self.refresh()
 
     def refresh(self) -> None:
@@ -94,17 +64,25 @@ class HybridRetriever:
         sees one or the other, never half of each. Each access level has a view of its own:
         what a public reader is shown, down to the keyword statistics, never depends on
         restricted text."""
-        signature = _signature(self.store.papers().values())
-        live = set(signature)
-        if not self._views:
+        generation = self.store.generation() if self.snapshots else ""
+        ledger = signature(self.store.papers().values())
+        live = set(ledger)
+        saved = (snapshot.load(self.snapshots, generation)
+                 if self.snapshots and not self._views else None)
+        if saved is not None and all(index.doc_ids <= live for index in saved.values()):
+            views = {"public": View.of(live, saved["public"])}
+            views["restricted"] = (views["public"] if saved["restricted"] is saved["public"]
+                                   else View.of(live, saved["restricted"]))
+        elif not self._views:
+            saved = None
             every = list(self.store.chunks(live))
             public = [c for c in every if c.access == "public"]
-            views = {"public": _view(live, public)}
+            views = {"public": View.built(live, public)}
             views["restricted"] = (views["public"] if len(public) == len(every)
-                                   else _view(live, every))
+                                   else View.built(live, every))
         else:
-            removed = {d for d, s in self._signature.items() if signature.get(d) != s}
-            fresh = {d for d, s in signature.items() if self._signature.get(d) != s}
+            removed = {d for d, s in self._signature.items() if ledger.get(d) != s}
+            fresh = {d for d, s in ledger.items() if self._signature.get(d) != s}
             added = list(self.store.chunks(fresh)) if fresh else []
             old = self._views
             views = {"public": old["public"].changed(
@@ -112,9 +90,23 @@ class HybridRetriever:
             views["restricted"] = (views["public"] if old["restricted"] is old["public"]
                                    and all(c.access == "public" for c in added)
                                    else old["restricted"].changed(live, added, removed))
-        self._views, self._signature = views, signature
+        self._views, self._signature = views, ledger
+        if self.snapshots and saved is None and generation:
+            threading.Thread(target=self._save, args=(generation, views),
+                             name="keyword-snapshot").start()
 
-    def view(self, access: Access = "public") -> _View:
+    def _save(self, generation: str, views: dict[str, View]) -> None:
+        # In a thread of its own, not a daemon: a process ending (`committee-qa ingest`)
+        # waits for the file, and nothing else waits for it.
+        assert self.snapshots is not None
+        with self._saving:
+            try:
+                snapshot.save(self.snapshots, generation,
+                              {level: view.keyword for level, view in views.items()})
+            except OSError as error:
+                snapshot.log.warning("the keyword snapshot was not saved: %s", error)
+
+    def view(self, access: Access = "public") -> View:
         """What a reader with `access` may search: live papers, keyword index, columns."""
         return self._views[access]
 
@@ -145,19 +137,17 @@ class HybridRetriever:
         view = self._views[access]
         if not view.keyword.chunks or not question.strip():
             return []
-        where, admitted = None, None
+        admitted = None
         if not filters.empty:
-            where = self._where(filters, view)
-            if where is None:
+            wanted = self._wanted(filters, view)
+            if wanted is None:
                 return []  # no passage lies inside the filters
-            admitted = np.ones(len(view.keyword.slot_chunks), dtype=bool)
-            for name, values in where.items():
-                admitted &= np.isin(view.columns[name], values)
+            admitted = view.admitted(wanted)
         dense: list[tuple[Chunk, float]] = []
         keyword: list[tuple[Chunk, float]] = []
         if mode != "keyword":
             vector = vector if vector is not None else self.embedder.embed_query(question)
-            dense = self.store.search(vector, self.depth, view.live, where, LEVELS[access])
+            dense = self._dense(vector, view, access, admitted)
         if mode != "dense":
             keyword = view.keyword.search(question, self.depth, admitted)
         similarity = {chunk.chunk_id: sim for chunk, sim in dense}
@@ -168,7 +158,22 @@ class HybridRetriever:
             for chunk, score in fused[:k]
         ]
 
-    def _where(self, filters: Filters, view: _View) -> dict[str, list[str]] | None:
+    def _dense(self, vector: Sequence[float], view: View, access: Access,
+               admitted: np.ndarray | None) -> list[tuple[Chunk, float]]:
+        """Chroma's nearest passages that the view holds: inside the filters, Chroma
+        searches only the admitted passages, named by id (faster than its metadata
+        filter, measured in bench/NOTES.md). Passages come from the view, not Chroma."""
+        levels = LEVELS[access]
+        if admitted is None:  # a few more than needed: passages of papers no longer live
+            found = self.store.search(vector, self.depth * 2 + 8, levels)
+        else:
+            found = self.store.search(vector, self.depth, levels,
+                                      among={level: view.ids_of(admitted, level)
+                                             for level in levels})
+        held = [(view.by_id[i], s) for i, s in found if i in view.by_id]
+        return held[: self.depth]
+
+    def _wanted(self, filters: Filters, view: View) -> dict[str, list[str]] | None:
         """The filters as the stored values each field may take; None when none can."""
         where: dict[str, list[str]] = {}
         if filters.committees:
@@ -181,11 +186,3 @@ class HybridRetriever:
                                      if in_dates(filters, d)]
         return None if any(not values for values in where.values()) else where
 
-
-def _signature(records: Iterable[PaperRecord]) -> dict[str, tuple[tuple[str, int], ...]]:
-    """Each live paper's doc_id, with the names and passage counts the ledger gives it: a
-    paper whose passages were rewritten (renamed, say) reads differently."""
-    named: dict[str, list[tuple[str, int]]] = {}
-    for r in records:
-        named.setdefault(r.doc_id, []).append((r.source, r.chunks))
-    return {doc_id: tuple(sorted(names)) for doc_id, names in named.items()}

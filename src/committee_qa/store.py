@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 import chromadb
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import ChromaError
 
 from .errors import IndexMismatchError, IndexUnavailableError
 from .schema import Chunk, PaperRecord
@@ -193,10 +194,11 @@ class Store:
                     metadatas=[_chunk_metadata(c) for c, _v in batch],
                 )
 
-    def sweep(self) -> int:
-        """Delete chunks that no paper in the ledger names; returns how many papers' worth."""
+    def sweep(self, candidates: set[str] | None = None) -> int:
+        """Delete chunks that no paper in the ledger names; returns how many papers' worth.
+        With `candidates`, only those doc_ids are looked at (no full read of the index)."""
         live = {r.doc_id for r in self.papers().values()}
-        stale = set(self.chunk_counts()) - live
+        stale = (set(self.chunk_counts()) if candidates is None else candidates) - live
         for doc_id in stale:
             for collection in self._by_access.values():
                 collection.delete(where={"doc_id": doc_id})
@@ -241,36 +243,34 @@ class Store:
             return None
         return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
 
-    def search(
-        self, vector: Sequence[float], k: int, live: set[str],
-        where: Mapping[str, Sequence[str]] | None = None,
-        access: Sequence[str] = ("public",),
-    ) -> list[tuple[Chunk, float]]:
-        """The k chunks of live papers nearest to `vector`, with cosine similarity.
+    def search(self, vector: Sequence[float], k: int, access: Sequence[str] = ("public",),
+               among: Mapping[str, Sequence[str]] | None = None) -> list[tuple[str, float]]:
+        """The ids of the k chunks nearest to `vector`, with cosine similarity, best first.
 
-        `where` limits the search to chunks whose metadata field holds one of the values
-        given for it (e.g. {"committee": [...], "meeting_date": [...]}), inside Chroma;
         `access` names the levels searched: public only, unless the reader may see more.
+        `among`, when given, limits each level's search to the chunk ids it lists there.
         """
-        if not live:
-            return []
-        clauses = [{name: {"$in": list(values)}} for name, values in (where or {}).items()]
-        condition = (clauses[0] if len(clauses) == 1 else {"$and": clauses}) if clauses else None
-        results = []
+        results: list[tuple[str, float]] = []
         for level in access:
-            collection = self._by_access[level]
-            total = int(collection.count())
-            if total == 0:
+            ids = None if among is None else list(among.get(level, ()))
+            if ids is not None and not ids:
                 continue
-            # Ask for a few more than k: chunks of papers not (or no longer) live are skipped.
-            found = collection.query(
-                query_embeddings=[list(vector)], n_results=min(total, k * 2 + 8),
-                include=["documents", "metadatas", "distances"], where=condition)
-            for meta, text, distance in zip(
-                found["metadatas"][0], found["documents"][0], found["distances"][0]
-            ):
-                if meta["doc_id"] in live:
-                    results.append((_chunk_from(meta, text, level), 1.0 - float(distance)))
+            collection = self._by_access[level]
+            try:
+                found = collection.query(query_embeddings=[list(vector)], n_results=k,
+                                         include=["distances"], ids=ids)
+            except ChromaError:
+                if ids is None:
+                    raise
+                # An id deleted meanwhile (a paper replaced by another process): ask again
+                # among the ids still stored.
+                ids = collection.get(ids=ids, include=[])["ids"]
+                if not ids:
+                    continue
+                found = collection.query(query_embeddings=[list(vector)], n_results=k,
+                                         include=["distances"], ids=ids)
+            results += [(i, 1.0 - float(d)) for i, d in zip(found["ids"][0],
+                                                           found["distances"][0])]
         results.sort(key=lambda pair: -pair[1])
         return results[:k]
 

@@ -19,6 +19,8 @@ from .retrieval import Access, HybridRetriever, Mode
 from .schema import Answer, Chunk, Decision, Filters, IngestReport, PaperRecord, Passage
 from .store import Store
 
+SNAPSHOT_FOLDER = "keyword-snapshots"
+
 
 class Assistant:
     """Answers questions from the index, and keeps the index up to date with the papers."""
@@ -28,7 +30,9 @@ class Assistant:
         self.settings, self.embedder, self.store = settings, embedder, store
         self._lock = threading.Lock()
         self._generation = store.generation()
-        self.retriever = HybridRetriever(embedder, store)
+        # An embedded index keeps keyword snapshots in its folder, for quick starts.
+        snapshots = None if settings.chroma_url else Path(settings.index) / SNAPSHOT_FOLDER
+        self.retriever = HybridRetriever(embedder, store, snapshots=snapshots)
         self._make_answerer()
 
     def ask(self, question: str, history: Sequence[str] = (),
