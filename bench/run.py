@@ -200,7 +200,7 @@ def instrument(assistant: Any, stages: Stages) -> None:
     for name in ("content_hash", "read_sidecar", "read_paper", "chunk_paper"):
         stages.wrap(ingestion, name, f"ingestion: {name}")
     stages.wrap(assistant.embedder, "embed_texts", "embedder.embed_texts")
-    for name in ("write_chunks", "commit_paper", "sweep", "papers", "chunks"):
+    for name in ("write_chunks", "commit_papers", "sweep", "papers", "chunks"):
         stages.wrap(assistant.store, name, f"store.{name}")
     stages.wrap(assistant.retriever, "refresh", "retriever.refresh (keyword index update)")
     stages.wrap(assistant, "_make_answerer", "assistant._make_answerer (register, idf)")

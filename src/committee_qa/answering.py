@@ -108,16 +108,17 @@ class Answerer:
         wants_decision = bool(_ASKS_DECISION.search(question))
         found: list[_Candidate] = []
         for n, passage in enumerate(passages):
-            heading_terms = set(terms(passage.chunk.heading))
+            heading_terms = set(terms(f"{passage.chunk.heading} {passage.chunk.council}"))
             units = _units(passage.chunk.text)
             unit_terms = [set(terms(u)) for _, u in units]
             for i, ((offset, sentence), words) in enumerate(zip(units, unit_terms)):
                 if len(words) < 3 or _is_heading(sentence):
                     continue
-                # Words of the heading count for half, and of the sentence just before for a
-                # third: they say what the sentence is about ("RESOLVED to thank..." under
-                # "15 EDUCATION TRUST"; "38 ... were recruited" after "During the six-month
-                # period ...").
+                # Words of the heading and of the council's name count for half, and of the
+                # sentence just before for a third: they say what the sentence is about
+                # ("RESOLVED to thank..." under "15 EDUCATION TRUST"; "38 ... were recruited"
+                # after "During the six-month period ..."; "the county" is Nottinghamshire
+                # County Council's).
                 before = unit_terms[i - 1] if i else set()
                 covered = 0.0
                 for term, weight in weights.items():

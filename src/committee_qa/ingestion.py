@@ -134,9 +134,13 @@ def ingest(paths: Sequence[Path], store: Store, embedder: ChunkEmbedder, *,
     def flush() -> None:
         if not pending:
             return
-        for paper, vectors in _embed_together(pending, embedder):
-            store.write_chunks(paper.chunks, vectors)
-            store.commit_paper(paper.record)  # searchable only now, with all its passages
+        embedded = _embed_together(pending, embedder)
+        # One write for the passages of all these papers, then one for their ledger
+        # records: a paper is searchable only once all its passages are stored.
+        store.write_chunks([c for paper, _ in embedded for c in paper.chunks],
+                           [v for _, vectors in embedded for v in vectors])
+        store.commit_papers([paper.record for paper, _ in embedded])
+        for paper, _ in embedded:
             settle(paper.record.source, paper.record, len(paper.chunks))
         pending.clear()
 

@@ -165,11 +165,18 @@ class Store:
 
     def commit_paper(self, record: PaperRecord) -> None:
         """Make a paper searchable: its chunks must already be stored."""
+        self.commit_papers([record])
+
+    def commit_papers(self, records: Sequence[PaperRecord]) -> None:
+        """Make papers searchable, all in one write: their chunks must already be stored."""
+        if not records:
+            return
         self._papers.upsert(
-            ids=[record.source], embeddings=[[1.0]], documents=[record.title],
-            metadatas=[{"source": record.source, "doc_id": record.doc_id, "title": record.title,
-                        "chunks": record.chunks, "ingested_at": record.ingested_at,
-                        "access": record.access}],
+            ids=[r.source for r in records], embeddings=[[1.0] for _ in records],
+            documents=[r.title for r in records],
+            metadatas=[{"source": r.source, "doc_id": r.doc_id, "title": r.title,
+                        "chunks": r.chunks, "ingested_at": r.ingested_at, "access": r.access}
+                       for r in records],
         )
         self._bump_generation()
 

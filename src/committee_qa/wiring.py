@@ -142,13 +142,17 @@ class Assistant:
         register_chunks: dict[str, dict[str, Chunk]] = {}  # the passages resolutions stand in
         levels: tuple[Access, ...] = ("public", "restricted")
         for access in levels:
-            keyword = self.retriever.view(access).keyword
+            view = self.retriever.view(access)
+            if access == "restricted" and view is self.retriever.view("public"):
+                answerers[access], registers[access] = answerers["public"], registers["public"]
+                register_chunks[access] = register_chunks["public"]
+                continue  # no restricted papers: the same view, the same answers
+            keyword = view.keyword
             idf = idf_from(keyword.document_frequency, len(keyword.chunks))
             answerers[access] = Answerer(idf, embed=self.embedder.embed_texts)
             registers[access] = extract_decisions(keyword.chunks)
-            held = {d.chunk_id for d in registers[access]}
-            register_chunks[access] = {c.chunk_id: c for c in keyword.chunks
-                                       if c.chunk_id in held}
+            register_chunks[access] = {d.chunk_id: view.by_id[d.chunk_id]
+                                       for d in registers[access]}
         self._answerers, self._registers = answerers, registers
         self._register_chunks = register_chunks
 
