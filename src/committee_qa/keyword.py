@@ -7,7 +7,7 @@ It is kept as Lucene keeps its own: postings in segments that are never changed 
 made. Adding papers adds a segment holding only their chunks; removing papers marks their
 slots dead. So an ingest of one paper costs in proportion to that paper, not to the whole
 archive. Word statistics (document frequencies, mean length) are kept exact all along,
-and scores are computed at query time from them: Lucene's BM25, the variant bm25s uses.
+and scores are computed at query time from them: Lucene's BM25 (the bm25s package's default).
 When small segments pile up they are merged into one (the first, largest, stays); when a
 quarter of the slots are dead, the index is rebuilt from its live chunks.
 
