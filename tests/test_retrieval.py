@@ -4,7 +4,7 @@ import pytest
 
 from committee_qa.filters import parse_filters
 from committee_qa.lc_retriever import CommitteePapersRetriever
-from committee_qa.retrieval import fuse
+from committee_qa.retrieval import HybridRetriever, fuse
 from committee_qa.schema import Chunk
 from conftest import CITY, COUNTY
 
@@ -85,3 +85,30 @@ def test_a_passage_deleted_meanwhile_does_not_break_a_filtered_search(sample_ass
     found = store.search(vector, 5, among={"public": ids + ["0" * 32 + ":7"]})
     assert found and {i for i, _ in found} <= set(ids)
     assert found == store.search(vector, 5, among={"public": ids})
+
+
+def test_a_broad_filter_finds_what_naming_every_passage_finds(
+        meetings_assistant, monkeypatch) -> None:
+    # A filter admitting many passages is checked on the nearest of all passages; one
+    # admitting few names them to Chroma. Both must give the same passages.
+    from committee_qa import retrieval
+
+    store = meetings_assistant.store
+    named: list[bool] = []
+    search = store.search
+    monkeypatch.setattr(store, "search", lambda *a, **k: named.append("among" in k) or search(
+        *a, **k))
+    shallow = HybridRetriever(meetings_assistant.embedder, store, depth=4)
+    question = "How many library visits were there, and what did the committee resolve?"
+    checked_alone = 0
+    for given in ({"doc_type": "minutes"}, {"committee": "children"}, {"since": "2017"},
+                  {"committee": "libraries"}, {"until": "2021"}):
+        found = {}
+        for way, share in (("checked", 0.0), ("named", 1.01)):
+            monkeypatch.setattr(retrieval, "BROAD_FILTER", share)
+            named.clear()
+            found[way] = [(p.chunk.chunk_id, round(p.dense_similarity or 0, 5)) for p in
+                          shallow.retrieve(question, 4, "dense", parse_filters(**given))]
+            checked_alone += way == "checked" and named == [False]
+        assert found["checked"] and found["checked"] == found["named"], given
+    assert checked_alone  # the nearest of all held enough passages at least once

@@ -25,6 +25,9 @@ RRF_K = 60  # the constant of reciprocal rank fusion (Cormack et al., 2009)
 # question asks about are its surest signal. Measured with `committee-qa eval --baselines`:
 # on the sample gold set, equal weights gave hit@5 76%, these 82-84%.
 DENSE_WEIGHT, KEYWORD_WEIGHT = 0.5, 1.0
+# A filter that admits this share of the passages or more is checked on the nearest of all
+# passages; a narrower one names its passages to Chroma.
+BROAD_FILTER = 0.25
 
 
 class QueryEmbedder(Protocol):
@@ -142,14 +145,15 @@ class HybridRetriever:
             wanted = self._wanted(filters, view)
             if wanted is None:
                 return []  # no passage lies inside the filters
-            admitted = view.admitted(wanted)
+            admitted = (wanted, view.admitted(wanted))
         dense: list[tuple[Chunk, float]] = []
         keyword: list[tuple[Chunk, float]] = []
         if mode != "keyword":
             vector = vector if vector is not None else self.embedder.embed_query(question)
             dense = self._dense(vector, view, access, admitted)
         if mode != "dense":
-            keyword = view.keyword.search(question, self.depth, admitted)
+            keyword = view.keyword.search(question, self.depth,
+                                          None if admitted is None else admitted[1])
         similarity = {chunk.chunk_id: sim for chunk, sim in dense}
         fused = fuse([[c for c, _ in dense], [c for c, _ in keyword]],
                      [DENSE_WEIGHT, KEYWORD_WEIGHT])
@@ -159,19 +163,30 @@ class HybridRetriever:
         ]
 
     def _dense(self, vector: Sequence[float], view: View, access: Access,
-               admitted: np.ndarray | None) -> list[tuple[Chunk, float]]:
-        """Chroma's nearest passages that the view holds: inside the filters, Chroma
-        searches only the admitted passages, named by id (faster than its metadata
-        filter, measured in bench/NOTES.md). Passages come from the view, not Chroma."""
+               admitted: tuple[dict[str, list[str]], np.ndarray] | None,
+               ) -> list[tuple[Chunk, float]]:
+        """Chroma's nearest passages that the view holds, inside the filters when there
+        are any. Passages come from the view; Chroma gives ids and distances only."""
         levels = LEVELS[access]
         if admitted is None:  # a few more than needed: passages of papers no longer live
             found = self.store.search(vector, self.depth * 2 + 8, levels)
-        else:
-            found = self.store.search(vector, self.depth, levels,
-                                      among={level: view.ids_of(admitted, level)
-                                             for level in levels})
-        held = [(view.by_id[i], s) for i, s in found if i in view.by_id]
-        return held[: self.depth]
+            return [(view.by_id[i], s) for i, s in found if i in view.by_id][: self.depth]
+        wanted, mask = admitted
+        share = int(mask.sum()) / max(1, int(view.alive.sum()))
+        if share >= BROAD_FILTER:
+            # Most passages are inside: the nearest of all, checked against the filters,
+            # hold enough of them (naming 60,000 ids to Chroma would take 40 ms).
+            fields = {name: set(values) for name, values in wanted.items()}
+            found = self.store.search(vector, int(self.depth / share * 2) + 8, levels)
+            held = [(view.by_id[i], s) for i, s in found if i in view.by_id
+                    and all(getattr(view.by_id[i], f) in v for f, v in fields.items())]
+            if len(held) >= self.depth:
+                return held[: self.depth]
+        # Chroma searches only the admitted passages, named by id: faster than its
+        # metadata filter (measured in bench/NOTES.md), and never short of passages.
+        found = self.store.search(vector, self.depth, levels,
+                                  among={level: view.ids_of(mask, level) for level in levels})
+        return [(view.by_id[i], s) for i, s in found if i in view.by_id][: self.depth]
 
     def _wanted(self, filters: Filters, view: View) -> dict[str, list[str]] | None:
         """The filters as the stored values each field may take; None when none can."""
