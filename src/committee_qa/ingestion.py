@@ -178,7 +178,7 @@ def ingest(paths: Sequence[Path], store: Store, embedder: ChunkEmbedder, *,
     # the ledger counts (left by an ingest that was killed), the whole index is swept:
     # counting is one call, where a sweep reads every passage's metadata.
     store.sweep(candidates={r.doc_id for r in left})
-    ledger = {r.doc_id: r.chunks for r in store.papers().values()}
+    ledger = {r.doc_id: r.chunks for r in known.values()}  # `known` is the ledger now
     if store.count_chunks() != sum(ledger.values()):
         store.sweep()
     return report

@@ -140,20 +140,20 @@ class HybridRetriever:
         view = self._views[access]
         if not view.keyword.chunks or not question.strip():
             return []
+        wanted: dict[str, list[str]] | None = {}
         admitted = None
         if not filters.empty:
             wanted = self._wanted(filters, view)
             if wanted is None:
                 return []  # no passage lies inside the filters
-            admitted = (wanted, view.admitted(wanted))
+            admitted = view.admitted(wanted)
         dense: list[tuple[Chunk, float]] = []
         keyword: list[tuple[Chunk, float]] = []
         if mode != "keyword":
             vector = vector if vector is not None else self.embedder.embed_query(question)
-            dense = self._dense(vector, view, access, admitted)
+            dense = self._dense(vector, view, access, wanted or {}, admitted)
         if mode != "dense":
-            keyword = view.keyword.search(question, self.depth,
-                                          None if admitted is None else admitted[1])
+            keyword = view.keyword.search(question, self.depth, admitted)
         similarity = {chunk.chunk_id: sim for chunk, sim in dense}
         fused = fuse([[c for c, _ in dense], [c for c, _ in keyword]],
                      [DENSE_WEIGHT, KEYWORD_WEIGHT])
@@ -163,7 +163,7 @@ class HybridRetriever:
         ]
 
     def _dense(self, vector: Sequence[float], view: View, access: Access,
-               admitted: tuple[dict[str, list[str]], np.ndarray] | None,
+               wanted: dict[str, list[str]], admitted: np.ndarray | None,
                ) -> list[tuple[Chunk, float]]:
         """Chroma's nearest passages that the view holds, inside the filters when there
         are any. Passages come from the view; Chroma gives ids and distances only."""
@@ -171,8 +171,7 @@ class HybridRetriever:
         if admitted is None:  # a few more than needed: passages of papers no longer live
             found = self.store.search(vector, self.depth * 2 + 8, levels)
             return [(view.by_id[i], s) for i, s in found if i in view.by_id][: self.depth]
-        wanted, mask = admitted
-        share = int(mask.sum()) / max(1, int(view.alive.sum()))
+        share = int(admitted.sum()) / max(1, len(view.keyword.chunks))
         if share >= BROAD_FILTER:
             # Most passages are inside: the nearest of all, checked against the filters,
             # hold enough of them (naming 60,000 ids to Chroma would take 40 ms).
@@ -185,7 +184,8 @@ class HybridRetriever:
         # Chroma searches only the admitted passages, named by id: faster than its
         # metadata filter (measured in bench/NOTES.md), and never short of passages.
         found = self.store.search(vector, self.depth, levels,
-                                  among={level: view.ids_of(mask, level) for level in levels})
+                                  among={level: view.ids_of(admitted, level)
+                                         for level in levels})
         return [(view.by_id[i], s) for i, s in found if i in view.by_id][: self.depth]
 
     def _wanted(self, filters: Filters, view: View) -> dict[str, list[str]] | None:
