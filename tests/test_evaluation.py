@@ -71,7 +71,7 @@ def test_eval_runs_on_any_folder_of_papers(tmp_path: Path) -> None:
         {"id": "3", "question": "What is the capital of France?", "kind": "unanswerable"},
     ]) + "\n")
     gates = tmp_path / "gates.toml"
-    gates.write_text("[committee-qa]\nanswer_accuracy = 1.0\nabstention_rate = 1.0\n")
+    gates.write_text("[samples]\nanswer_accuracy = 1.0\nabstention_rate = 1.0\n")
     report = tmp_path / "out" / "report.md"
     result = CliRunner().invoke(main, ["eval", "--questions", str(questions), "--corpus",
                                        str(corpus), "--thresholds", str(gates),
@@ -81,7 +81,61 @@ def test_eval_runs_on_any_folder_of_papers(tmp_path: Path) -> None:
     data = json.loads(report.with_suffix(".json").read_text())
     assert data["systems"]["committee-qa"]["answer_accuracy"] == 1.0
     assert data["gates_failed"] == [] and "# Evaluation report" in report.read_text()
-    gates.write_text("[committee-qa]\nlatency_p50_ms_max = 0.001\n")
+    gates.write_text("[samples]\nlatency_p50_ms_max = 0.001\n")
     failed = CliRunner().invoke(main, ["eval", "--questions", str(questions), "--corpus",
                                        str(corpus), "--thresholds", str(gates)])
     assert failed.exit_code == 1 and "latency_p50_ms" in failed.stderr
+
+
+def test_an_answer_states_it_only_when_its_own_sentences_hold_the_evidence() -> None:
+    cited = Answer("How many?", (AnswerSentence("Recruitment went well.", 1),),
+                   (cite(1, "Recruitment went well. We recruited 38 new staff."),), False)
+    stated = Answer("How many?", (AnswerSentence("We recruited 38 new staff.", 1),),
+                    (cite(1, "We recruited 38 new staff."),), False)
+    metrics = aggregate([score(GOLD, cited, [], 0.1), score(GOLD, stated, [], 0.1)])
+    assert metrics.answer_accuracy == 1.0 and metrics.answer_states == 0.5
+
+
+def test_metadata_accuracy_counts_right_wrong_and_rightly_empty_fields() -> None:
+    from committee_qa.evaluation.metadata import GoldPaper, field_accuracy, paper_values
+
+    gold = [GoldPaper("a.txt", {"council": "Foo Parish Council (Norfolk)",
+                                "meeting_date": "2019-03-04", "doc_type": "minutes"}, {}),
+            GoldPaper("b.txt", {"council": "Bar Town Council", "meeting_date": None}, {}),
+            GoldPaper("c.txt", {"council": "Baz County Council"}, {"council": False})]
+    a = [Chunk(doc_id="d", index=i, text="", source="a.txt", title="", council="FOO PARISH "
+               "COUNCIL", meeting_date=date, doc_type="minutes")
+         for i, date in enumerate(["2019-03-04", "2019-03-04", "2019-02-01"])]
+    found = {"a.txt": paper_values(a),
+             "b.txt": {"council": "Barton Town Council", "meeting_date": "2018-01-01"},
+             "c.txt": {"council": ""}}
+    accuracy = field_accuracy(gold, found)
+    assert accuracy["council"] == 0.5  # Barton is not Bar; c states none
+    assert accuracy["meeting_date"] == 1.0 and accuracy["meeting_date_wrong"] == 1 / 3
+    assert accuracy["doc_type"] == 1.0 and accuracy["council_wrong"] == 1 / 3
+
+
+def test_eval_of_a_set_folder_reports_metadata_and_checks_its_own_gates(
+        tmp_path: Path) -> None:
+    folder = tmp_path / "councils" / "held-out"
+    (folder / "papers").mkdir(parents=True)
+    (folder / "papers" / "minutes.txt").write_text(
+        "Minutes of the meeting of Foo Parish Council held on 4 March 2019\n\n"
+        "1 Allotments\n\nThe clerk reported that the allotment rent will be £45 a year.\n",
+        encoding="utf-8")
+    (folder / "questions.jsonl").write_text(json.dumps(
+        {"id": "1", "question": "What is the allotment rent?", "kind": "fact",
+         "answer": "£45", "must_contain": ["£45 a year"], "doc": "minutes.txt"}) + "\n")
+    (folder / "metadata.jsonl").write_text(json.dumps(
+        {"doc": "minutes.txt", "council": "Foo Parish Council", "committee": None,
+         "meeting_date": "2019-03-04", "doc_type": "minutes"}) + "\n")
+    gates = tmp_path / "gates.toml"
+    gates.write_text("[councils-held-out]\nanswer_states = 1.0\nmetadata_meeting_date = 1.0\n")
+    result = CliRunner().invoke(main, ["eval", "--set", str(folder), "--thresholds",
+                                       str(gates)])
+    assert "metadata: meeting date right" in result.stdout, result.output
+    assert "answer states it" in result.stdout
+    gates.write_text("[samples]\nanswer_states = 1.0\n")
+    missing = CliRunner().invoke(main, ["eval", "--set", str(folder), "--thresholds",
+                                        str(gates)])
+    assert missing.exit_code == 1 and "[councils-held-out]" in missing.output

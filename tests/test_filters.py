@@ -1,10 +1,12 @@
 """Filters read from what a person types, and from the dates a question asks about."""
 
+from dataclasses import replace
+
 import pytest
 
 from committee_qa.errors import FilterError
-from committee_qa.filters import combine, dates_asked_about, describe, parse_filters
-from committee_qa.schema import Filters
+from committee_qa.filters import admits, dates_asked_about, describe, parse_filters, prefer
+from committee_qa.schema import Chunk, Filters
 
 
 def test_partial_dates_cover_the_whole_year_or_month() -> None:
@@ -61,10 +63,25 @@ def test_other_dates_in_questions_set_no_filter(question: str) -> None:
 
 def test_dates_a_person_set_win_over_dates_the_question_implies() -> None:
     given = parse_filters(since="2020-01-01")
-    assert combine(given, dates_asked_about("What was decided in July 2017?")) == given
-    implied = combine(Filters(committees=("Scrutiny",)),
-                      dates_asked_about("What was decided in July 2017?"))
-    assert (implied.committees, implied.since) == (("Scrutiny",), "2017-07-01")
+    july = dates_asked_about("What was decided in July 2017?")
+    assert prefer(given, july, ["2017-07-18"]) == given
+    implied = prefer(Filters(committees=("Scrutiny",)), july, ["2017-07-18", "2019-01-02"])
+    assert (implied.committees, implied.since, implied.undated) == (
+        ("Scrutiny",), "2017-07-01", True)
+
+
+def test_a_date_in_the_question_is_a_preference_that_keeps_undated_papers() -> None:
+    july = prefer(Filters(), dates_asked_about("What was resolved on 24 July 2018?"),
+                  ["2018-07-24", ""])
+    undated = Chunk(doc_id="d", index=0, text="", source="s", title="")
+    assert admits(july, undated) and admits(july, replace(undated, meeting_date="2018-07-24"))
+    assert not admits(july, replace(undated, meeting_date="2018-06-01"))
+    assert not admits(parse_filters(since="2018-07-24"), undated)  # a filter set is a wall
+
+
+def test_a_date_matching_no_known_meeting_narrows_nothing() -> None:
+    asked = dates_asked_about("What did the committee resolve at its March 2019 meeting?")
+    assert prefer(Filters(), asked, ["2017-07-18", ""]) == Filters()
 
 
 def test_filters_are_described_in_words() -> None:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from .schema import Answer, AnswerSentence, Chunk, Citation, Decision, Passage
+from .specifics import missing_specifics
 from .structure import paragraph_at
 from .text import split_sentences, terms
 
@@ -78,16 +79,20 @@ class Answerer:
         weights = self._weights(question, context)
         if not weights:
             return _abstain(question, NOT_IN_PAPERS)
-        candidates = self._candidates(question, passages, weights, question_vector)
+        # Only papers that give every year and name the question asks about can answer it.
+        usable = set(range(len(passages)))
+        if self.policy.require_specifics:
+            missing = {n: missing_specifics(question, p, passages)
+                       for n, p in enumerate(passages)}
+            usable = {n for n, words in missing.items() if not words}
+            if not usable:
+                return _abstain(question, f"{NOT_IN_PAPERS} The closest passages do not "
+                                          f"mention {', '.join(missing[0])}.")
+        candidates = self._candidates(question, passages, weights, question_vector, usable)
         # How close in meaning the nearest passage is (when dense search was used at all).
         known = [p.dense_similarity for p in passages if p.dense_similarity is not None]
         best_similarity = max(known) if known else 1.0
         best = candidates[0] if candidates else None
-        if best is not None and self.policy.require_specifics:
-            missing = missing_specifics(question, passages[best.passage], passages)
-            if missing:
-                return _abstain(question, f"{NOT_IN_PAPERS} The closest passages do not "
-                                          f"mention {', '.join(missing)}.")
         if best is None or best.score < self.policy.min_score or (
             best.coverage < self.policy.min_coverage
         ) or (best_similarity < self.policy.min_similarity and best.coverage < 0.75):
@@ -102,12 +107,15 @@ class Answerer:
 
     def _candidates(self, question: str, passages: Sequence[Passage],
                     weights: dict[str, float],
-                    question_vector: Sequence[float] | None = None) -> list[_Candidate]:
+                    question_vector: Sequence[float] | None = None,
+                    usable: set[int] | None = None) -> list[_Candidate]:
         total = sum(weights.values())
         wants_figure = bool(_QUANTITY.search(question))
         wants_decision = bool(_ASKS_DECISION.search(question))
         found: list[_Candidate] = []
         for n, passage in enumerate(passages):
+            if usable is not None and n not in usable:
+                continue
             heading_terms = set(terms(f"{passage.chunk.heading} {passage.chunk.council}"))
             units = _units(passage.chunk.text)
             unit_terms = [set(terms(u)) for _, u in units]
@@ -254,32 +262,6 @@ def _quote_lines(passage: str, lines: Sequence[str]) -> str:
     end = passage.find(lines[-1], start)
     end = start + len(lines[0]) if end < 0 else end + len(lines[-1])
     return passage[start:end].rstrip(";, ")
-
-
-_YEAR = re.compile(r"\b(?:19|20)\d\d(?:/\d\d)?\b")
-_NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]+(?:['’]s)?|[A-Z]{2,})\b")
-_GENERIC_NAMES = frozenset(
-    "Council Councils Committee Committees Councillor Councillors Chair City County Report "
-    "Reports Minutes Meeting Director Officer Scrutiny Children Young People Trust Academy "
-    "Education Services Service Department I What When Where Who Why How Which January "
-    "February March April May June July August September October November December".split())
-
-
-def missing_specifics(question: str, passage: Passage, found: Sequence[Passage]) -> list[str]:
-    """Years and names in the question that the passage and its paper's other found passages
-    never mention: a figure for 2015/16 is no answer to a question about 2019."""
-    chunk = passage.chunk
-    context = [p.chunk.text for p in found if p.chunk.doc_id == chunk.doc_id]
-    haystack = " ".join([*context, chunk.heading, chunk.title, chunk.source]).lower()
-    haystack = haystack.replace("-", " ").replace("’", "'")
-    wanted = _YEAR.findall(question) + [
-        n for n in _NAME.findall(question.strip()) if n.rstrip("'s’") not in _GENERIC_NAMES]
-    missing = []
-    for word in wanted:
-        base = word.lower().replace("’", "'").removesuffix("'s")
-        if base not in haystack:
-            missing.append(word.removesuffix("'s").removesuffix("’s"))
-    return missing
 
 
 def idf_from(document_frequency: dict[str, int], documents: int) -> Callable[[str], float]:

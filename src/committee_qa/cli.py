@@ -298,11 +298,17 @@ def user_add_command(name: str, restricted: bool, users_file: Path | None,
 
 
 @main.command("eval")
+@click.option("--set", "gold_set", type=click.Path(exists=True, file_okay=False,
+              path_type=Path), help="A gold set's folder: questions.jsonl, papers/ and "
+              "metadata.jsonl; gated by the table named after it (evals/councils/held-out: "
+              "[councils-held-out]).")
 @click.option("--questions", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=Path("evals/questions.jsonl"), show_default=True,
-              help="Gold questions, one JSON object per line (see evals/README.md).")
+              help="Gold questions, one JSON object per line (see evals/README.md) "
+              "[default: evals/questions.jsonl].")
 @click.option("--corpus", type=click.Path(exists=True, path_type=Path),
               help="Papers the questions are about [default: the inbox, ingest/].")
+@click.option("--metadata", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Each paper's council, committee, meeting date and type, to measure.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
               help="Write a Markdown report here, and JSON beside it (.json).")
 @click.option("--baselines", is_flag=True,
@@ -310,27 +316,38 @@ def user_add_command(name: str, restricted: bool, users_file: Path | None,
 @click.option("--thresholds", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("evals/thresholds.toml"), show_default=True,
               help="Minimum figures; eval exits 1 when one is missed (skipped if absent).")
+@click.option("--gates", help="The table of --thresholds to check [default: samples, or the "
+              "set's name].")
 @click.option("--index", type=click.Path(file_okay=False, path_type=Path),
               help="Index to use (ingesting the corpus into it) [default: a temporary one].")
 @_CHROMA
 @_MODEL
-def eval_command(questions: Path, corpus: Path | None, report: Path | None, baselines: bool,
-                 thresholds: Path, index: Path | None, chroma_url: str | None,
-                 model: str | None) -> None:
-    """Measure retrieval, answers, citations and abstention on a gold question set."""
+def eval_command(gold_set: Path | None, questions: Path | None, corpus: Path | None,
+                 metadata: Path | None, report: Path | None, baselines: bool,
+                 thresholds: Path, gates: str | None, index: Path | None,
+                 chroma_url: str | None, model: str | None) -> None:
+    """Measure retrieval, answers, citations, abstention and metadata on a gold set."""
     from .evaluation import report as reporting
     from .evaluation.gold import load_gold
+    from .evaluation.metadata import load_metadata
     from .evaluation.runner import check_gates, evaluate_corpus, load_thresholds
 
+    if gold_set is not None:
+        questions = questions or gold_set / "questions.jsonl"
+        corpus = corpus or gold_set / "papers"
+        metadata = metadata or (gold_set / "metadata.jsonl" if (
+            gold_set / "metadata.jsonl").exists() else None)
+        gates = gates or "-".join(gold_set.resolve().parts[-2:])
     try:
-        gold = load_gold(questions)
+        gold = load_gold(questions or Path("evals/questions.jsonl"))
         settings = Settings.load(index=index, chroma_url=chroma_url, model=model)
-        results, outcomes, failed = evaluate_corpus(settings, gold, corpus, baselines,
-                                                    scratch=index is None)
+        results, outcomes, failed = evaluate_corpus(
+            settings, gold, corpus, baselines, scratch=index is None,
+            metadata=load_metadata(metadata) if metadata else ())
         for failure in failed:
             click.echo(f"error: {failure.source}: {failure.reason}", err=True)
-        misses = check_gates(results["committee-qa"], load_thresholds(thresholds)) \
-            if thresholds.exists() else []
+        misses = check_gates(results["committee-qa"], load_thresholds(
+            thresholds, gates or "samples")) if thresholds.exists() else []
     except CommitteeQAError as error:
         raise click.ClickException(str(error)) from None
     click.echo(reporting.text_table(results))
@@ -338,9 +355,6 @@ def eval_command(questions: Path, corpus: Path | None, report: Path | None, base
         click.echo(f"gate failed: {miss}", err=True)
     if report is not None:
         command = "committee-qa eval " + " ".join(sys.argv[2:])
-        report.parent.mkdir(parents=True, exist_ok=True)
-        report.write_text(reporting.markdown(results, outcomes, command, misses), "utf-8")
-        report.with_suffix(".json").write_text(json.dumps(
-            reporting.json_report(results, outcomes, misses), indent=2, ensure_ascii=False))
-        click.echo(f"report: {report} and {report.with_suffix('.json')}")
+        data = reporting.write_reports(report, results, outcomes, command, misses)
+        click.echo(f"report: {report} and {data}")
     sys.exit(1 if misses else 0)

@@ -9,12 +9,13 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
 from .errors import FilterError
 from .schema import Chunk, Filters
 from .structure import MONTHS
 
-DOC_TYPES = ("agenda", "minutes", "report", "appendix", "other")
+DOC_TYPES = ("agenda", "minutes", "report", "appendix", "decision", "other")
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
@@ -58,7 +59,7 @@ def in_dates(filters: Filters, meeting_date: str) -> bool:
     if not (filters.since or filters.until):
         return True
     if not meeting_date:
-        return False
+        return filters.undated
     return (not filters.since or meeting_date >= filters.since) and (
         not filters.until or meeting_date <= filters.until)
 
@@ -97,12 +98,16 @@ def dates_asked_about(question: str) -> Filters:
         raise FilterError(f"There was no {named}: please check the date.") from None
 
 
-def combine(given: Filters, implied: Filters) -> Filters:
-    """The filters a person set, with dates the question implies where none were set."""
+def prefer(given: Filters, implied: Filters, known_dates: Iterable[str]) -> Filters:
+    """The filters a person set, narrowed by the dates their question names: a preference,
+    not a wall. Papers whose meeting date is unknown stay in play; a date that matches no
+    known meeting narrows nothing (its words then count as ordinary words); dates the
+    person set themselves win."""
     if given.since or given.until or not (implied.since or implied.until):
         return given
-    return Filters(committees=given.committees, doc_types=given.doc_types,
-                   since=implied.since, until=implied.until)
+    if not any(in_dates(implied, d) for d in known_dates if d):
+        return given
+    return replace(given, since=implied.since, until=implied.until, undated=True)
 
 
 def describe(filters: Filters) -> str:

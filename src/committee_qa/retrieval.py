@@ -198,6 +198,6 @@ class HybridRetriever:
             where["doc_type"] = list(filters.doc_types)
         if filters.since or filters.until:
             where["meeting_date"] = [d for d in view.known["meeting_date"]
-                                     if in_dates(filters, d)]
+                                     if in_dates(filters, d)] + [""] * filters.undated
         return None if any(not values for values in where.values()) else where
 

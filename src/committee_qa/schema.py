@@ -39,7 +39,7 @@ class Document:
     `minutes_of` is, for minutes, the earlier meeting they record. Empty means not stated.
     """
 
-    doc_type: str  # agenda | minutes | report | appendix | other
+    doc_type: str  # agenda | minutes | report | appendix | decision | other
     start: int  # character span in the paper's text
     end: int
     title: str = ""
@@ -168,9 +168,12 @@ class Filters:
     """
 
     committees: tuple[str, ...] = ()
-    doc_types: tuple[str, ...] = ()  # agenda | minutes | report | appendix | other
+    doc_types: tuple[str, ...] = ()  # agenda | minutes | report | appendix | decision | other
     since: str = ""
     until: str = ""
+    # Papers whose meeting date is unknown are searched too: set when the dates are only a
+    # preference read from the question's words, never for dates a person set as filters.
+    undated: bool = False
 
     @property
     def empty(self) -> bool:

@@ -12,7 +12,7 @@ from .conversation import standalone, tidy_question
 from .decisions import asks_for_register, extract_decisions, select
 from .embedding import Embedder, load_embedder
 from .errors import FilterError
-from .filters import combine, dates_asked_about, describe
+from .filters import dates_asked_about, describe, prefer
 from .ingestion import Progress, ingest
 from .lease import IngestLease
 from .retrieval import Access, HybridRetriever, Mode
@@ -46,8 +46,9 @@ class Assistant:
                           access: Access = "public") -> tuple[Answer, list[Passage]]:
         """The answer, and the ranked passages retrieval found for it.
 
-        A date the question itself asks about ("decided in July 2017") limits the search to
-        meetings of that date, unless `filters` already set dates.
+        A date the question itself asks about ("decided in July 2017") narrows the search
+        to meetings of that date and papers of unknown date, when the index knows a meeting
+        then, unless `filters` already set dates.
         """
         self.refresh_if_stale()
         question, refusal = tidy_question(question)
@@ -55,32 +56,39 @@ class Assistant:
             return Answer(question, (), (), abstained=True, reason=refusal), []
         query, context = standalone(question, history)
         try:
-            filters = combine(filters, dates_asked_about(question))
+            given, implied = filters, dates_asked_about(question)
+            filters = prefer(given, implied, self.retriever.known("meeting_date", access))
         except FilterError as error:
             return Answer(question, (), (), abstained=True, reason=str(error)), []
-        if asks_for_register(question, self.retriever.known("committee", access)):
-            return self._from_register(question, filters, access)
+        # A date that matches no known meeting is searched for as words, not in the register.
+        unmatched = filters == given and not (given.since or given.until) and not implied.empty
+        if not unmatched and asks_for_register(question,
+                                               self.retriever.known("committee", access)):
+            answered = self._from_register(question, filters, given, access)
+            if not answered[0].abstained or filters == given:
+                return answered  # otherwise the question's date was only a preference
         # The question is embedded once, for dense search and for weighing its sentences.
         vector = self.embedder.embed_query(query) if mode != "keyword" else None
         passages = self.retriever.retrieve(query, self.settings.top_k, mode, filters, access,
                                            vector)
-        if not passages and not filters.empty and not self.retriever.is_empty(access):
+        if not passages and not given.empty and not self.retriever.is_empty(access):
             return Answer(question, (), (), abstained=True,
                           reason="Nothing in the papers matches these filters: "
-                                 f"{describe(filters)}."), []
+                                 f"{describe(given)}."), []
         return self._answerers[access].answer(
             question, passages, context=context,
             question_vector=vector if query == question else None), passages
 
-    def _from_register(self, question: str, filters: Filters,
+    def _from_register(self, question: str, filters: Filters, given: Filters,
                        access: Access) -> tuple[Answer, list[Passage]]:
-        """'What was decided in July 2017?' answered from the register of resolutions."""
+        """'What was decided in July 2017?' answered from the register of resolutions;
+        `given` are the filters the person set, `filters` those with the question's dates."""
         chunks = self._register_chunks[access]
         found = [(d, chunks[d.chunk_id]) for d in select(self._registers[access], filters)]
         if not found:
             return Answer(question, (), (), abstained=True, reason=(
-                f"No resolution in the minutes matches these filters: {describe(filters)}."
-                if not filters.empty else "The minutes in the index record no resolution.")), []
+                f"No resolution in the minutes matches these filters: {describe(given)}."
+                if not given.empty else "The minutes in the index record no resolution.")), []
         return answer_from_register(question, found), [Passage(c, 1.0) for _d, c in found]
 
     def decisions(self, filters: Filters = Filters(), search: str = "",

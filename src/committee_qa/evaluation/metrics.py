@@ -20,7 +20,8 @@ class Outcome:
     retrieved: tuple[Chunk, ...]  # the ranked passages retrieval found, best first
     seconds: float
     first_hit: int | None = None  # 1-based rank of the first relevant passage
-    correct: bool = False
+    correct: bool = False  # the evidence is in the answer or the passages it cites
+    states: bool = False  # the evidence is in the answer's own sentences
     citation_precision: float | None = None
     first_citation_right: bool | None = None
 
@@ -34,6 +35,7 @@ class Metrics:
     hit_at_5: float = 0.0
     mrr: float = 0.0
     answer_accuracy: float = 0.0
+    answer_states: float = 0.0  # every evidence string in the answer's own sentences
     citation_precision: float = 0.0
     first_citation_right: float = 0.0
     abstention_rate: float = 0.0  # share of unanswerable questions declined
@@ -41,6 +43,9 @@ class Metrics:
     latency_p50_ms: float = 0.0
     latency_p95_ms: float = 0.0
     by_kind: dict[str, dict[str, float]] = field(default_factory=dict)
+    # How often ingest read each paper's council, committee, meeting date and document type
+    # right (see metadata.py); None for systems that read no metadata.
+    metadata: dict[str, float] | None = None
 
 
 def _normal(text: str) -> str:
@@ -66,17 +71,19 @@ def score(gold: GoldQuestion, answer: Answer, retrieved: Sequence[Chunk],
         return Outcome(gold, answer, tuple(retrieved), seconds, correct=answer.abstained)
     first_hit = next((rank for rank, c in enumerate(retrieved, start=1)
                       if is_relevant(c.text, c.source, gold)), None)
-    said = _normal(answer.text + " " + " ".join(c.text for c in answer.citations))
-    correct = (not answer.abstained
-               and all(_normal(s) in said for s in gold.must_contain)
-               and any(c.source == gold.doc for c in answer.citations))
+    own = _normal(" ".join(s.text for s in answer.sentences))
+    said = own + " " + _normal(" ".join(c.text for c in answer.citations))
+    from_paper = any(c.source == gold.doc for c in answer.citations)
+    correct = (not answer.abstained and from_paper
+               and all(_normal(s) in said for s in gold.must_contain))
+    states = correct and all(_normal(s) in own for s in gold.must_contain)
     precision = first_right = None
     if answer.citations:
         right = [_supports(c.text, c.source, gold) for c in answer.citations]
         precision = sum(right) / len(right)
         first_right = right[0]
-    return Outcome(gold, answer, tuple(retrieved), seconds, first_hit, correct, precision,
-                   first_right)
+    return Outcome(gold, answer, tuple(retrieved), seconds, first_hit, correct, states,
+                   precision, first_right)
 
 
 def aggregate(outcomes: Sequence[Outcome]) -> Metrics:
@@ -88,6 +95,7 @@ def aggregate(outcomes: Sequence[Outcome]) -> Metrics:
             m = _figures(subset)
             metrics.by_kind[kind] = {
                 "questions": m.questions, "answer_accuracy": m.answer_accuracy,
+                "answer_states": m.answer_states,
                 "hit_at_5": m.hit_at_5, "abstention_rate": m.abstention_rate,
             }
     return metrics
@@ -104,6 +112,7 @@ def _figures(outcomes: Sequence[Outcome]) -> Metrics:
         hit_at_5=_share(answerable, lambda o: o.first_hit is not None and o.first_hit <= 5),
         mrr=_mean([1.0 / o.first_hit if o.first_hit else 0.0 for o in answerable]),
         answer_accuracy=_share(answerable, lambda o: o.correct),
+        answer_states=_share(answerable, lambda o: o.states),
         citation_precision=_mean([o.citation_precision or 0.0 for o in cited]),
         first_citation_right=_share(cited, lambda o: bool(o.first_citation_right)),
         abstention_rate=_share(unanswerable, lambda o: o.answer.abstained),

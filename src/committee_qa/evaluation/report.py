@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from .gold import KINDS
@@ -15,12 +17,20 @@ ROWS = [
     ("hit_at_5", "retrieval hit@5", "pct"),
     ("mrr", "retrieval MRR", "num"),
     ("answer_accuracy", "answer correct", "pct"),
+    ("answer_states", "answer states it", "pct"),
     ("citation_precision", "citation precision", "pct"),
     ("first_citation_right", "first citation right", "pct"),
     ("abstention_rate", "declines unanswerable", "pct"),
     ("false_abstention_rate", "declines answerable", "pct"),
     ("latency_p50_ms", "latency p50 (ms)", "ms"),
     ("latency_p95_ms", "latency p95 (ms)", "ms"),
+]
+# Read at ingest, so shown for committee-qa only: right where the paper states it.
+METADATA_ROWS = [
+    ("council", "metadata: council right"),
+    ("committee", "metadata: committee right"),
+    ("meeting_date", "metadata: meeting date right"),
+    ("doc_type", "metadata: document type right"),
 ]
 
 
@@ -33,6 +43,10 @@ def comparison_rows(results: dict[str, Metrics]) -> list[list[str]]:
     rows = [["metric", *results]]
     for key, label, kind in ROWS:
         rows.append([label, *(_cell(getattr(m, key), kind) for m in results.values())])
+    if any(m.metadata for m in results.values()):
+        for key, label in METADATA_ROWS:
+            rows.append([label, *(_cell(m.metadata[key], "pct") if m.metadata else "–"
+                                  for m in results.values())])
     return rows
 
 
@@ -54,17 +68,19 @@ def markdown(results: dict[str, Metrics], outcomes: Sequence[Outcome], command: 
     out += ["| " + " | ".join(r) + " |" for r in rows[1:]]
     product = next(iter(results.values()))
     out += ["", "## committee-qa by kind of question", "",
-            "| kind | questions | answer correct | hit@5 | declined |", "|---|---|---|---|---|"]
+            "| kind | questions | answer correct | answer states it | hit@5 | declined |",
+            "|---|---|---|---|---|---|"]
     for kind in KINDS:
         k = product.by_kind.get(kind)
         if k:
             out.append(f"| {kind} | {k['questions']:.0f} | {100 * k['answer_accuracy']:.1f}% "
-                       f"| {100 * k['hit_at_5']:.1f}% | {100 * k['abstention_rate']:.1f}% |")
+                       f"| {100 * k['answer_states']:.1f}% | {100 * k['hit_at_5']:.1f}% "
+                       f"| {100 * k['abstention_rate']:.1f}% |")
     out += ["", "## Gates", ""] + ([f"- FAILED: {m}" for m in misses] or ["All gates pass."])
     failed = failures(outcomes)
-    out += ["", f"## Questions committee-qa got wrong ({len(failed)})", ""]
+    out += ["", f"## Questions committee-qa got wrong or did not state ({len(failed)})", ""]
     for f in failed:
-        out.append(f"- **{f['id']}** ({f['kind']}) {f['question']}  \n  expected: "
+        out.append(f"- **{f['id']}** ({f['kind']}, {f['verdict']}) {f['question']}  \n  expected: "
                    f"{f['expected']}  \n  answered: {f['answered'][:200]}  \n  retrieved: "
                    f"{'; '.join(f['retrieved'])}")
     return "\n".join(out) + "\n"
@@ -74,10 +90,11 @@ def failures(outcomes: Sequence[Outcome]) -> list[dict[str, Any]]:
     """The questions answered wrongly, with what was retrieved for them."""
     rows = []
     for o in outcomes:
-        if o.correct:
+        if o.correct and (o.states or not o.gold.answerable):
             continue
         rows.append({
             "id": o.gold.id, "kind": o.gold.kind, "question": o.gold.question,
+            "verdict": "cited, not stated" if o.correct else "wrong",
             "expected": o.gold.answer or "(decline: the papers do not say)",
             "must_contain": list(o.gold.must_contain),
             "answered": o.answer.text,
@@ -91,3 +108,14 @@ def json_report(results: dict[str, Metrics], outcomes: Sequence[Outcome],
                 misses: Sequence[str]) -> dict[str, Any]:
     return {"systems": {name: asdict(m) for name, m in results.items()},
             "gates_failed": list(misses), "failures": failures(outcomes)}
+
+
+def write_reports(path: Path, results: dict[str, Metrics], outcomes: Sequence[Outcome],
+                  command: str, misses: Sequence[str]) -> Path:
+    """The Markdown report at `path` and the JSON one beside it; the JSON one's path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(markdown(results, outcomes, command, misses), "utf-8")
+    data = path.with_suffix(".json")
+    data.write_text(json.dumps(json_report(results, outcomes, misses), indent=2,
+                               ensure_ascii=False), "utf-8")
+    return data

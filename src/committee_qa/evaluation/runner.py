@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 
 from ..config import Settings
 from ..errors import CommitteeQAError
-from ..schema import PaperFailure
+from ..schema import Chunk, PaperFailure
 from .gold import GoldQuestion
+from .metadata import GoldPaper, field_accuracy, paper_values
 from .metrics import Metrics, Outcome, aggregate, score
 from .systems import System
 
@@ -32,14 +33,17 @@ def evaluate(system: System, questions: Sequence[GoldQuestion]) -> list[Outcome]
     return outcomes
 
 
-def load_thresholds(path: Path) -> dict[str, float]:
-    """The minimum (or, for names ending in _max, maximum) each metric may reach."""
+def load_thresholds(path: Path, gates: str = "samples") -> dict[str, float]:
+    """The minimum (or, for names ending in _max, maximum) each metric may reach, from the
+    table `gates` of the file (one table per gold set)."""
     try:
         table = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as error:
         raise CommitteeQAError(f"{path}: cannot read the thresholds ({error})") from None
-    gates = table.get("committee-qa", table)
-    return {str(k): float(v) for k, v in gates.items()}
+    if gates not in table:
+        raise CommitteeQAError(f"{path}: no table [{gates}] of gates; it has "
+                               f"{', '.join(table) or 'none'}")
+    return {str(k): float(v) for k, v in table[gates].items()}
 
 
 def check_gates(metrics: Metrics, thresholds: dict[str, float]) -> list[str]:
@@ -47,9 +51,15 @@ def check_gates(metrics: Metrics, thresholds: dict[str, float]) -> list[str]:
     misses = []
     for name, limit in sorted(thresholds.items()):
         key = name.removesuffix("_max")
-        if not hasattr(metrics, key):
+        if key.startswith("metadata_"):
+            field = key.removeprefix("metadata_")
+            if metrics.metadata is None or field not in metrics.metadata:
+                raise CommitteeQAError(f"thresholds: {key} needs the set's metadata.jsonl")
+            value = metrics.metadata[field]
+        elif hasattr(metrics, key):
+            value = float(getattr(metrics, key))
+        else:
             raise CommitteeQAError(f"thresholds: no metric called {key!r}")
-        value = float(getattr(metrics, key))
         if name.endswith("_max") and value > limit:
             misses.append(f"{key} is {value:.3f}, above its limit {limit:.3f}")
         elif not name.endswith("_max") and value < limit:
@@ -59,10 +69,12 @@ def check_gates(metrics: Metrics, thresholds: dict[str, float]) -> list[str]:
 
 def evaluate_corpus(settings: Settings, questions: Sequence[GoldQuestion],
                     corpus: Path | None, baselines: bool, scratch: bool = True,
+                    metadata: Sequence[GoldPaper] = (),
                     ) -> tuple[dict[str, Metrics], list[Outcome], list[PaperFailure]]:
-    """Ingest `corpus` (default: the inbox) and measure `questions` on it; and the papers
-    that failed. With `scratch` the index is a temporary folder, or on a Chroma server
-    collections of its own, removed at the end either way."""
+    """Ingest `corpus` (default: the inbox) and measure `questions` on it, and with
+    `metadata` how well each paper's meeting was read; and the papers that failed. With
+    `scratch` the index is a temporary folder, or on a Chroma server collections of its
+    own, removed at the end either way."""
     from ..wiring import build_assistant
 
     folder = tempfile.TemporaryDirectory(prefix="committee-qa-eval-") if scratch else None
@@ -76,6 +88,12 @@ def evaluate_corpus(settings: Settings, questions: Sequence[GoldQuestion],
         papers = [corpus or settings.inbox]
         ingested = assistant.ingest(papers)
         results, outcomes = compare(assistant, questions, papers, baselines)
+        if metadata:
+            by_paper: dict[str, list[Chunk]] = {}
+            for chunk in assistant.store.chunks():
+                by_paper.setdefault(chunk.source, []).append(chunk)
+            found = {source: paper_values(chunks) for source, chunks in by_paper.items()}
+            results["committee-qa"].metadata = field_accuracy(metadata, found)
         return results, outcomes, ingested.failed
     finally:
         if scratch and settings.chroma_url and assistant is not None:
