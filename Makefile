@@ -40,5 +40,11 @@ run: install ocr
 test: install browser ocr
 	$(PY) -m pytest
 
+# The gated evaluations: the sample papers, then both halves of the councils set (tuned on,
+# and held out), each against its own table of evals/thresholds.toml.
 eval: install
 	$(PY) -m committee_qa eval --baselines --report evals/reports/latest.md
+	$(PY) -m committee_qa eval --set evals/councils/tuning --baselines \
+	  --report evals/reports/councils-tuning.md
+	$(PY) -m committee_qa eval --set evals/councils/held-out --baselines \
+	  --report evals/reports/councils-held-out.md

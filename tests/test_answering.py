@@ -101,3 +101,20 @@ def test_markup_in_a_question_is_a_question_like_any_other(sample_assistant) -> 
                                   "joining the Education Trust?")
     assert "30 schools" in answer.text
     assert "<script>" not in answer_markdown(answer)
+
+
+def test_a_date_in_the_question_does_not_wall_off_a_paper_of_unknown_date(
+        fresh_assistant, tmp_path) -> None:
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    (papers / "dated.txt").write_text(
+        "Minutes of the meeting of Foo Parish Council held on 24 July 2018\n\n"
+        "1 Playground\n\nThe council resolved to repaint the playground railings.\n")
+    (papers / "undated.txt").write_text(
+        "Bar Town Council\n\n4 Allotments\n\nThe council resolved on 24 July 2018 to raise "
+        "the allotment rent to £45 a year.\n")
+    fresh_assistant.ingest([papers])
+    answer = fresh_assistant.ask("What did Bar Town Council resolve about the allotment rent "
+                                 "on 24 July 2018?")
+    assert not answer.abstained, answer.reason
+    assert "£45 a year" in answer.text and answer.citations[0].source == "undated.txt"

@@ -13,8 +13,10 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from .abstention import AbstentionModel
 from .schema import Answer, AnswerSentence, Chunk, Citation, Decision, Passage
 from .specifics import missing_specifics
+from .structure import MONTHS as MONTH_NAMES
 from .structure import paragraph_at
 from .text import split_sentences, terms
 
@@ -67,8 +69,12 @@ class Answerer:
     """Chooses the sentences of the passages that answer a question."""
 
     def __init__(self, idf: Callable[[str], float], embed: EmbedTexts | None = None,
-                 policy: AnswerPolicy = AnswerPolicy()) -> None:
+                 policy: AnswerPolicy = AnswerPolicy(),
+                 abstention: AbstentionModel | None = None) -> None:
+        """`abstention`: the fitted model that decides when to decline; without one, the
+        policy's floors do."""
         self.idf, self.embed, self.policy = idf, embed, policy
+        self.abstention = abstention
 
     def answer(self, question: str, passages: Sequence[Passage], context: str = "",
                question_vector: Sequence[float] | None = None) -> Answer:
@@ -89,15 +95,42 @@ class Answerer:
                 return _abstain(question, f"{NOT_IN_PAPERS} The closest passages do not "
                                           f"mention {', '.join(missing[0])}.")
         candidates = self._candidates(question, passages, weights, question_vector, usable)
-        # How close in meaning the nearest passage is (when dense search was used at all).
-        known = [p.dense_similarity for p in passages if p.dense_similarity is not None]
-        best_similarity = max(known) if known else 1.0
-        best = candidates[0] if candidates else None
-        if best is None or best.score < self.policy.min_score or (
-            best.coverage < self.policy.min_coverage
-        ) or (best_similarity < self.policy.min_similarity and best.coverage < 0.75):
+        if not candidates:
             return _abstain(question, NOT_IN_PAPERS)
-        return self._compose(question, passages, candidates)
+        signals = self._signals(question, passages, weights, candidates, usable)
+        best = candidates[0]
+        if self.abstention is not None:
+            declines = self.abstention.declines(signals)
+        else:  # no fitted model: the hand-set floors
+            declines = best.score < self.policy.min_score or (
+                best.coverage < self.policy.min_coverage) or (
+                signals["passage_similarity"] < self.policy.min_similarity
+                and best.coverage < 0.75)
+        pairs = tuple(sorted(signals.items()))
+        if declines:
+            return replace(_abstain(question, NOT_IN_PAPERS), signals=pairs)
+        return replace(self._compose(question, passages, candidates), signals=pairs)
+
+    def _signals(self, question: str, passages: Sequence[Passage], weights: dict[str, float],
+                 candidates: list[_Candidate], usable: set[int]) -> dict[str, float]:
+        """What the abstention model weighs (see abstention.FEATURES)."""
+        best = candidates[0]
+        known = [p.dense_similarity for p in passages if p.dense_similarity is not None]
+        everywhere = set(terms(" ".join(
+            f"{p.chunk.text} {p.chunk.heading} {_context(p.chunk)}" for p in passages)))
+        total = sum(weights.values())
+        asked = _answer_type(question)
+        chunk = passages[best.passage].chunk  # the words of the passage quoted first
+        own = set(terms(f"{chunk.text} {chunk.heading} {_context(chunk)}"))
+        return {
+            "coverage": best.coverage, "similarity": best.similarity,
+            "passage_similarity": max(known) if known else 1.0, "score": best.score,
+            "margin": best.score - (candidates[1].score if len(candidates) > 1 else 0.0),
+            "uncovered": sum(w for t, w in weights.items() if t not in everywhere) / total,
+            "type_met": 0.5 if asked is None else float(bool(asked.search(best.text))),
+            "specifics_missing": 1 - len(usable) / len(passages),
+            "passage_uncovered": sum(w for t, w in weights.items() if t not in own) / total,
+        }
 
     def _weights(self, question: str, context: str) -> dict[str, float]:
         weights = {t: self.idf(t) for t in terms(question)}
@@ -112,11 +145,16 @@ class Answerer:
         total = sum(weights.values())
         wants_figure = bool(_QUANTITY.search(question))
         wants_decision = bool(_ASKS_DECISION.search(question))
+        asked = None if wants_figure and not _ASKS_WHEN.search(question) else _answer_type(
+            question)
         found: list[_Candidate] = []
         for n, passage in enumerate(passages):
             if usable is not None and n not in usable:
                 continue
-            heading_terms = set(terms(f"{passage.chunk.heading} {passage.chunk.council}"))
+            heading_terms = set(terms(passage.chunk.heading))
+            # Words naming the paper's meeting (council, committee, date, title) pick the
+            # paper, not the sentence: every sentence of the paper has them.
+            context_terms = set(terms(_context(passage.chunk)))
             units = _units(passage.chunk.text)
             unit_terms = [set(terms(u)) for _, u in units]
             for i, ((offset, sentence), words) in enumerate(zip(units, unit_terms)):
@@ -130,7 +168,7 @@ class Answerer:
                 before = unit_terms[i - 1] if i else set()
                 covered = 0.0
                 for term, weight in weights.items():
-                    if term in words:
+                    if term in words or term in context_terms:
                         covered += weight
                     elif term in heading_terms:
                         covered += 0.5 * weight
@@ -140,6 +178,8 @@ class Answerer:
                 score = 0.6 * coverage - 0.02 * n
                 if wants_figure and _FIGURE.search(_LIST_MARKER.sub("", sentence)):
                     score += 0.05
+                if asked is not None and asked.search(sentence):
+                    score += 0.05  # it gives what is asked for: a person, a date
                 if wants_decision and _DECISION.match(_LIST_MARKER.sub("", sentence)):
                     score += 0.3  # resolutions answer "what was decided" first
                 found.append(_Candidate(n, offset, sentence, coverage, 0.0, score))
@@ -333,6 +373,42 @@ def _is_item(text: str, start: int) -> bool:
 def _is_heading(sentence: str) -> bool:
     letters = [c for c in sentence if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters)
+
+
+_WHO = re.compile(r"^\s*(who|whom|whose)\b|\bwhich (councillors?|members?|officers?|persons?|"
+                  r"people|residents?)\b", re.I)
+_WHEN_ASKED = re.compile(r"^\s*when\b|\b(what|which) (date|day|time)\b|\bon what date", re.I)
+_HOW_MUCH = re.compile(r"\bhow (many|much)\b|\b(what|which) (amount|sum|figure|number|"
+                       r"percentage|price|cost|total)\b", re.I)
+_PERSON = re.compile(r"\b(?:Cllrs?|Councillors?|Mr|Mrs|Ms|Miss|Dr|Mayor|Chair(?:man)?|Clerk|"
+                     r"Commissioner|Officer|Director|Manager)\b|\b[A-Z][a-z]+ [A-Z][a-z]+\b")
+_DATE_WORDS = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|"
+                         r"October|November|December|Monday|Tuesday|Wednesday|Thursday|"
+                         r"Friday|Saturday|Sunday)\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b", re.I)
+# An amount: money, a percentage, a count; not a year, nor a minute number.
+_FIGURE_WORDS = re.compile(r"[£$€]\s?\d|\d\s?%|\b\d{1,3}(?:,\d{3})+\b|"
+                           r"(?<![\d/.-])\b(?!(?:19|20)\d\d\b)\d+(?:\.\d+)?\b(?![/.-]\d)")
+
+
+def _answer_type(question: str) -> re.Pattern[str] | None:
+    """What a sentence must hold to answer the question: a person, a date, a figure."""
+    if _WHO.search(question):
+        return _PERSON
+    if _WHEN_ASKED.search(question):
+        return _DATE_WORDS
+    if _HOW_MUCH.search(question):
+        return _FIGURE_WORDS
+    return None
+
+
+def _context(chunk: Chunk) -> str:
+    """The words that name a passage's meeting: council, committee, date, title, file."""
+    when = ""
+    if chunk.meeting_date:
+        year, month, day = chunk.meeting_date.split("-")
+        when = f"{int(day)} {MONTH_NAMES[int(month) - 1]} {year}"
+    return " ".join([chunk.council, chunk.committee, when, chunk.title,
+                     re.sub(r"[-_.]+", " ", chunk.source)])
 
 
 def _abstain(question: str, reason: str) -> Answer:

@@ -298,15 +298,15 @@ def user_add_command(name: str, restricted: bool, users_file: Path | None,
 
 
 @main.command("eval")
-@click.option("--set", "gold_set", type=click.Path(exists=True, file_okay=False,
-              path_type=Path), help="A gold set's folder: questions.jsonl, papers/ and "
-              "metadata.jsonl; gated by the table named after it (evals/councils/held-out: "
-              "[councils-held-out]).")
-@click.option("--questions", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Gold questions, one JSON object per line (see evals/README.md) "
-              "[default: evals/questions.jsonl].")
-@click.option("--corpus", type=click.Path(exists=True, path_type=Path),
-              help="Papers the questions are about [default: the inbox, ingest/].")
+@click.option("--set", "gold_sets", multiple=True, type=click.Path(
+              exists=True, file_okay=False, path_type=Path), help="A gold set's folder: "
+              "questions.jsonl, papers/ and metadata.jsonl; gated by the table named after it "
+              "(evals/councils/held-out: [councils-held-out]). Repeatable.")
+@click.option("--questions", multiple=True, type=click.Path(exists=True, dir_okay=False,
+              path_type=Path), help="Gold questions, one JSON object per line (see "
+              "evals/README.md) [default: evals/questions.jsonl]. Repeatable.")
+@click.option("--corpus", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="Papers the questions are about [default: the inbox, ingest/]. Repeatable.")
 @click.option("--metadata", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Each paper's council, committee, meeting date and type, to measure.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
@@ -318,32 +318,43 @@ def user_add_command(name: str, restricted: bool, users_file: Path | None,
               help="Minimum figures; eval exits 1 when one is missed (skipped if absent).")
 @click.option("--gates", help="The table of --thresholds to check [default: samples, or the "
               "set's name].")
+@click.option("--fit-abstention", type=click.Path(dir_okay=False, path_type=Path),
+              help="Fit when to decline on these questions and write the model here; use it "
+              "with COMMITTEE_QA_ABSTENTION.")
 @click.option("--index", type=click.Path(file_okay=False, path_type=Path),
               help="Index to use (ingesting the corpus into it) [default: a temporary one].")
 @_CHROMA
 @_MODEL
-def eval_command(gold_set: Path | None, questions: Path | None, corpus: Path | None,
-                 metadata: Path | None, report: Path | None, baselines: bool,
-                 thresholds: Path, gates: str | None, index: Path | None,
-                 chroma_url: str | None, model: str | None) -> None:
+def eval_command(gold_sets: tuple[Path, ...], questions: tuple[Path, ...],
+                 corpus: tuple[Path, ...], metadata: Path | None, report: Path | None,
+                 baselines: bool, thresholds: Path, gates: str | None,
+                 fit_abstention: Path | None, index: Path | None, chroma_url: str | None,
+                 model: str | None) -> None:
     """Measure retrieval, answers, citations, abstention and metadata on a gold set."""
     from .evaluation import report as reporting
     from .evaluation.gold import load_gold
     from .evaluation.metadata import load_metadata
-    from .evaluation.runner import check_gates, evaluate_corpus, load_thresholds
+    from .evaluation.runner import check_gates, evaluate_corpus, fitting_rows, load_thresholds
 
-    if gold_set is not None:
-        questions = questions or gold_set / "questions.jsonl"
-        corpus = corpus or gold_set / "papers"
-        metadata = metadata or (gold_set / "metadata.jsonl" if (
-            gold_set / "metadata.jsonl").exists() else None)
-        gates = gates or "-".join(gold_set.resolve().parts[-2:])
+    questions += tuple(s / "questions.jsonl" for s in gold_sets)
+    corpus += tuple(s / "papers" for s in gold_sets)
+    if len(gold_sets) == 1:
+        found = gold_sets[0] / "metadata.jsonl"
+        metadata = metadata or (found if found.exists() else None)
+        gates = gates or "-".join(gold_sets[0].resolve().parts[-2:])
     try:
-        gold = load_gold(questions or Path("evals/questions.jsonl"))
+        gold = [q for path in questions or (Path("evals/questions.jsonl"),)
+                for q in load_gold(path)]
         settings = Settings.load(index=index, chroma_url=chroma_url, model=model)
         results, outcomes, failed = evaluate_corpus(
             settings, gold, corpus, baselines, scratch=index is None,
             metadata=load_metadata(metadata) if metadata else ())
+        if fit_abstention is not None:
+            from .abstention import fit
+
+            fit(fitting_rows(outcomes), fitted_on=", ".join(map(str, questions))
+                ).save(fit_abstention)
+            click.echo(f"abstention model: {fit_abstention}")
         for failure in failed:
             click.echo(f"error: {failure.source}: {failure.reason}", err=True)
         misses = check_gates(results["committee-qa"], load_thresholds(

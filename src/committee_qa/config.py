@@ -38,6 +38,9 @@ class Settings:
     """Name of the Chroma collection holding the chunks."""
     top_k: int = 6
     """How many passages retrieval hands to the answerer."""
+    abstention: str = ""
+    """A fitted abstention model (`committee-qa eval --fit-abstention FILE`) that decides
+    when the papers do not answer; empty means the packaged one, "none" hand-set floors."""
     users: str = ""
     """A users file (`committee-qa user add`): when set, the chat asks people to sign in,
     and those with restricted access also read restricted papers. Empty: public only."""

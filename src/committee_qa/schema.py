@@ -135,6 +135,8 @@ class Answer:
     abstained: bool
     reason: str = ""  # why it abstained, in a councillor's words
     dated: bool = False  # show each sentence's meeting: the question asks when, or they differ
+    # What the answerer measured to decide whether to answer (abstention.FEATURES).
+    signals: tuple[tuple[str, float], ...] = ()
 
     @property
     def text(self) -> str:

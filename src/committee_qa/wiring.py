@@ -6,7 +6,8 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from .answering import Answerer, answer_from_register, idf_from
+from .abstention import PACKAGED, AbstentionModel, load_model
+from .answering import NOT_IN_PAPERS, Answerer, answer_from_register, idf_from
 from .config import Settings
 from .conversation import standalone, tidy_question
 from .decisions import asks_for_register, extract_decisions, select
@@ -30,6 +31,7 @@ class Assistant:
         self.settings, self.embedder, self.store = settings, embedder, store
         self._lock = threading.Lock()
         self._generation = store.generation()
+        self._abstention = _abstention_model(settings.abstention)
         # An embedded index keeps keyword snapshots in its folder, for quick starts.
         snapshots = None if settings.chroma_url else Path(settings.index) / SNAPSHOT_FOLDER
         self.retriever = HybridRetriever(embedder, store, snapshots=snapshots)
@@ -62,8 +64,12 @@ class Assistant:
             return Answer(question, (), (), abstained=True, reason=str(error)), []
         # A date that matches no known meeting is searched for as words, not in the register.
         unmatched = filters == given and not (given.since or given.until) and not implied.empty
-        if not unmatched and asks_for_register(question,
-                                               self.retriever.known("committee", access)):
+        register = asks_for_register(question, self.retriever.known("committee", access))
+        if register and unmatched and all(c.meeting_date for c in
+                                          self.retriever.view(access).keyword.chunks):
+            return Answer(question, (), (), abstained=True, reason=(
+                f"{NOT_IN_PAPERS[:-1]}: they hold no {describe(implied)}.")), []
+        if register and not unmatched:
             answered = self._from_register(question, filters, given, access)
             if not answered[0].abstained or filters == given:
                 return answered  # otherwise the question's date was only a preference
@@ -157,7 +163,8 @@ class Assistant:
                 continue  # no restricted papers: the same view, the same answers
             keyword = view.keyword
             idf = idf_from(keyword.document_frequency, len(keyword.chunks))
-            answerers[access] = Answerer(idf, embed=self.embedder.embed_texts)
+            answerers[access] = Answerer(idf, embed=self.embedder.embed_texts,
+                                         abstention=self._abstention)
             registers[access] = extract_decisions(keyword.chunks)
             register_chunks[access] = {d.chunk_id: view.by_id[d.chunk_id]
                                        for d in registers[access]}
@@ -168,6 +175,15 @@ class Assistant:
     def answerer(self) -> Answerer:
         """The answerer of public papers."""
         return self._answerers["public"]
+
+
+def _abstention_model(setting: str) -> AbstentionModel | None:
+    """The model named by the setting: a file, the packaged one, or none at all."""
+    if setting == "none":
+        return None
+    if not setting and not PACKAGED.exists():
+        return None
+    return load_model(Path(setting) if setting else PACKAGED)
 
 
 def build_assistant(settings: Settings) -> Assistant:

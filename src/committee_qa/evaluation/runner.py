@@ -68,10 +68,10 @@ def check_gates(metrics: Metrics, thresholds: dict[str, float]) -> list[str]:
 
 
 def evaluate_corpus(settings: Settings, questions: Sequence[GoldQuestion],
-                    corpus: Path | None, baselines: bool, scratch: bool = True,
+                    corpus: Sequence[Path], baselines: bool, scratch: bool = True,
                     metadata: Sequence[GoldPaper] = (),
                     ) -> tuple[dict[str, Metrics], list[Outcome], list[PaperFailure]]:
-    """Ingest `corpus` (default: the inbox) and measure `questions` on it, and with
+    """Ingest the papers of `corpus` (none given: the inbox) and measure `questions` on it, and with
     `metadata` how well each paper's meeting was read; and the papers that failed. With
     `scratch` the index is a temporary folder, or on a Chroma server collections of its
     own, removed at the end either way."""
@@ -85,7 +85,7 @@ def evaluate_corpus(settings: Settings, questions: Sequence[GoldQuestion],
     assistant = None
     try:
         assistant = build_assistant(settings)
-        papers = [corpus or settings.inbox]
+        papers = list(corpus) or [settings.inbox]
         ingested = assistant.ingest(papers)
         results, outcomes = compare(assistant, questions, papers, baselines)
         if metadata:
@@ -118,3 +118,8 @@ def compare(assistant: Assistant, questions: Sequence[GoldQuestion], corpus: Seq
         results[system.name] = aggregate(outcomes)
         product = product or outcomes
     return results, product
+
+
+def fitting_rows(outcomes: Sequence[Outcome]) -> list[tuple[dict[str, float], bool]]:
+    """(signals, answerable) for each question the answerer weighed, to fit abstention on."""
+    return [(dict(o.answer.signals), o.gold.answerable) for o in outcomes if o.answer.signals]

@@ -1,0 +1,102 @@
+"""Whether to decline: a small logistic model over what the answerer measured, fitted on
+gold sets rather than set by hand, and refitted on a council's own with
+`committee-qa eval --fit-abstention FILE`. Pure, but for reading and writing its file."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .errors import CommitteeQAError
+
+# What the answerer measures of its best sentence and the passages found (answering.py),
+# each with the sign its weight must have: more coverage can never make an answer less
+# likely, more of the question missing never more likely (0: either way).
+FEATURES = (
+    "coverage",  # share of the question's weighted words the best sentence covers
+    "similarity",  # the best sentence's closeness in meaning to the question
+    "passage_similarity",  # the nearest passage's closeness in meaning
+    "score",  # the best sentence's score
+    "margin",  # how far ahead of the next sentence it is
+    "uncovered",  # share of the question's weighted words no passage has at all
+    "type_met",  # it gives what the question asks for: a figure, a person, a date
+    "specifics_missing",  # share of the passages whose paper lacks a year or name asked
+    "passage_uncovered",  # share of the question's weighted words the quoted passage lacks
+)
+SIGNS = (1, 1, 1, 1, 0, -1, 1, -1, -1)
+PACKAGED = Path(__file__).with_name("abstention.json")
+
+
+@dataclass(frozen=True)
+class AbstentionModel:
+    """Logistic regression on standardised signals: the chance the papers answer."""
+
+    weights: tuple[float, ...]
+    bias: float
+    means: tuple[float, ...]
+    scales: tuple[float, ...]
+    threshold: float  # decline below this chance
+    fitted_on: str = ""
+
+    def chance(self, signals: Mapping[str, float]) -> float:
+        z = self.bias + sum(w * (signals.get(f, 0.0) - m) / s for w, f, m, s in
+                            zip(self.weights, FEATURES, self.means, self.scales))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def declines(self, signals: Mapping[str, float]) -> bool:
+        return self.chance(signals) < self.threshold
+
+    def save(self, path: Path) -> None:
+        data = {"features": list(FEATURES), "weights": list(self.weights), "bias": self.bias,
+                "means": list(self.means), "scales": list(self.scales),
+                "threshold": self.threshold, "fitted_on": self.fitted_on}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+def load_model(path: Path = PACKAGED) -> AbstentionModel:
+    """Read a fitted model; an unreadable or outdated file raises an error naming it."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if tuple(data["features"]) != FEATURES:
+            raise ValueError(f"its features are {data['features']}, not {list(FEATURES)}")
+        return AbstentionModel(tuple(data["weights"]), float(data["bias"]),
+                               tuple(data["means"]), tuple(data["scales"]),
+                               float(data["threshold"]), str(data.get("fitted_on", "")))
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise CommitteeQAError(f"{path}: not an abstention model ({error}); refit it with "
+                               "committee-qa eval --fit-abstention FILE") from None
+
+
+def fit(rows: Sequence[tuple[Mapping[str, float], bool]], max_false_declines: float = 0.04,
+        fitted_on: str = "", l2: float = 1.0) -> AbstentionModel:
+    """Fit on (signals, answerable) pairs: weights by regularised logistic regression with
+    both classes weighed equally and each weight of its sign (SIGNS), and the threshold the highest that declines no more than
+    `max_false_declines` of the answerable questions."""
+    if len(rows) < 10 or len({answerable for _s, answerable in rows}) < 2:
+        raise CommitteeQAError("fitting needs at least 10 questions, answerable and "
+                               "unanswerable ones")
+    x = np.array([[s.get(f, 0.0) for f in FEATURES] for s, _a in rows], dtype=float)
+    y = np.array([1.0 if a else 0.0 for _s, a in rows])
+    means, scales = x.mean(axis=0), x.std(axis=0)
+    scales[scales < 1e-6] = 1.0
+    z = (x - means) / scales
+    balance = np.where(y == 1, 0.5 / y.mean(), 0.5 / (1 - y.mean()))
+    w, b = np.zeros(len(FEATURES)), 0.0
+    signs = np.array(SIGNS, dtype=float)
+    for _ in range(3000):  # gradient descent: a few features, a few hundred rows
+        p = 1 / (1 + np.exp(-(z @ w + b)))
+        error = balance * (p - y)
+        w -= 0.1 * (z.T @ error / len(y) + l2 * w / len(y))
+        w = np.where(signs * w < 0, 0.0, w)  # a weight of the wrong sign is no weight
+        b -= 0.1 * float(error.mean())
+    chances = np.sort(1 / (1 + np.exp(-(z[y == 1] @ w + b))))
+    allowed = int(max_false_declines * len(chances))
+    threshold = float(chances[allowed]) if allowed < len(chances) else 0.5
+    return AbstentionModel(tuple(map(float, w)), b, tuple(map(float, means)),
+                           tuple(map(float, scales)), threshold, fitted_on)

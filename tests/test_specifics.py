@@ -1,0 +1,40 @@
+"""Specifics a question asks about, looked for as a careful reader would: pure, literal data."""
+
+from committee_qa.schema import Chunk, Passage
+from committee_qa.specifics import missing_specifics, years_of
+
+
+def passage(text: str, **place: str) -> Passage:
+    return Passage(Chunk(doc_id="d", index=0, text=text, source=place.pop("source", "p.txt"),
+                         title="", **place), 1.0)
+
+
+def test_a_year_range_covers_both_years() -> None:
+    assert years_of("the 2019/20 outturn") == {2019, 2020}
+    assert years_of("2019-2020 and 1998") == {2019, 2020, 1998}
+    found = passage("The outturn for 2019/20 was £1.2m.")
+    assert missing_specifics("What was the outturn in 2020?", found, [found]) == []
+    assert missing_specifics("What was the outturn in 2017?", found, [found]) == ["2017"]
+
+
+def test_names_are_whole_words_in_any_case_and_form() -> None:
+    found = passage("Councillor Lee thanked the NOTTINGHAMSHIRE officers for the sleepovers.")
+    assert missing_specifics("What did Nottingham say?", found, [found]) == ["Nottingham"]
+    assert missing_specifics("What did Lee's report say?", found, [found]) == []
+    assert missing_specifics("Who thanked the Nottinghamshire officers?", found, [found]) == []
+
+
+def test_the_papers_own_metadata_and_file_name_give_the_council() -> None:
+    found = passage("The clerk reported on the defibrillator.", source="07_tintern-cc-2020.txt")
+    assert missing_specifics("What did Tintern hear about the defibrillator?", found,
+                             [found]) == []
+    named = passage("The precept was set.", council="Wereham Parish Council",
+                    meeting_date="2016-04-12")
+    assert missing_specifics("What did Wereham set in 2016?", named, [named]) == []
+
+
+def test_an_acronym_is_found_spelt_out() -> None:
+    found = passage("Variations to the Housing Revenue Account and the Police and Crime "
+                    "Commissioner's budget.")
+    assert missing_specifics("What HRA variations and PCC budget?", found, [found]) == []
+    assert missing_specifics("What did the SPC agree?", found, [found]) == ["SPC"]
