@@ -7,8 +7,10 @@ import pytest
 
 from committee_qa.chunking import chunk_paper
 from committee_qa.errors import PaperError
+from committee_qa.meeting import council_name, numeric_date, source_hints
 from committee_qa.papers import read_paper, read_sidecar
 from committee_qa.render import answer_dict, place
+from committee_qa.schema import Paper
 from committee_qa.structure import iso_date, split_pack
 from conftest import CITY, COUNTY, SAMPLES
 
@@ -112,3 +114,234 @@ def test_dates_are_read_as_written_in_papers() -> None:
     assert iso_date("10th February 2020") == "2020-02-10"
     assert iso_date("on 31 February 2020") == ""
     assert iso_date("no date here") == ""
+
+
+def test_dates_are_read_in_the_forms_councils_everywhere_write_them() -> None:
+    assert iso_date("Thursday, June 4, 1998 7:00 p.m.") == "1998-06-04"
+    assert iso_date("ON MONDAY, 24TH JULY, 2017, AT 3.00P.M.") == "2017-07-24"
+    assert iso_date("WAS HELD THIS 12TH DAY OF JANUARY, 2011") == "2011-01-12"
+    assert iso_date("HELD ON WEDNESDAY 20 th SEPTEMBER 2017") == "2017-09-20"
+    assert iso_date("Monday 1st October, 2012") == "2012-10-01"
+    assert iso_date("February 30, 2020") == ""
+
+
+def test_numeric_dates_are_read_only_where_the_order_is_settled() -> None:
+    assert numeric_date("27/08/2020", None) == "2020-08-27"  # 27 cannot be a month
+    assert numeric_date("03/06/2020", None) == ""  # 3 June or 6 March: not guessed
+    assert numeric_date("03/06/2020", True) == "2020-06-03"
+    assert numeric_date("03/06/2020", False) == "2020-03-06"
+    assert numeric_date("13/13/2020", True) == ""
+    notes = "Notes of the meeting\n\nMeeting Date: 03/06/2020\n\nPresent: Cllr A\n"
+    [document] = split_pack(notes)
+    assert document.meeting_date == ""
+    [document] = split_pack(notes + "\nThe next meeting will be on 1 July 2020.\n")
+    assert document.meeting_date == "2020-06-03"  # the paper writes its dates day first
+
+
+def test_council_names_are_read_by_their_pattern_not_from_a_list() -> None:
+    named = {
+        "Little Snoring Parish Council": "Little Snoring Parish Council",
+        "EASTBURY TOWN COUNCIL": "Eastbury Town Council",
+        "London Borough of Hammersmith & Fulham": "London Borough of Hammersmith & Fulham",
+        "Royal Borough of Kingston upon Thames": "Royal Borough of Kingston upon Thames",
+        "Shropshire and Wrekin Fire and Rescue Authority":
+            "Shropshire and Wrekin Fire and Rescue Authority",
+        "Peak District National Park Authority": "Peak District National Park Authority",
+        "West Mercia Police and Crime Panel": "West Mercia Police and Crime Panel",
+        "THE CORPORATION OF THE MUNICIPALITY OF WESTFIELD P.O. Box 160":
+            "Municipality of Westfield",
+        "CITY OF RIVERTON, OREGON": "City of Riverton",
+        "Wattle Creek Shire Council": "Wattle Creek Shire Council",
+        "Rhondda Cynon Taf County Borough Council": "Rhondda Cynon Taf County Borough Council",
+        "Gwynedd Council": "Gwynedd Council",
+        "Limerick City and County Council": "Limerick City and County Council",
+    }
+    assert {text: council_name(text) for text in named} == named
+    for unnamed in ("MINUTES OF A MEETING OF FULL COUNCIL", "the Town Council agreed",
+                    "a meeting of the above Council", "Ordinary Meeting of Council"):
+        assert council_name(unnamed) == "", unnamed
+
+
+MINUTES_OF_MANY_COUNCILS = [
+    ("LITTLE SNORING PARISH COUNCIL\n\nMinutes of the meeting of the Planning Committee held on "
+     "Tuesday 7th October 2014 at 7.30pm in the Village Hall\n\nPresent: Cllrs J Smith "
+     "(Chairman), A Brown\n\n1. Minutes of the meeting held on 2nd September 2014\nRESOLVED "
+     "that the minutes be signed.\n",
+     ("Little Snoring Parish Council", "Planning Committee", "2014-10-07")),
+    ("MINUTES OF A MEETING OF FULL COUNCIL HELD ON WEDNESDAY 3rd MAY 2017 AT 7PM IN THE "
+     "COUNCIL CHAMBER\n\nPRESENT: Cllr A Jones (Mayor), Cllr B Evans (Eastbury Town Council)\n\n"
+     "1234 MINUTES OF THE LAST MEETING\nRESOLVED: The minutes of the meeting held on 5th April "
+     "2017 were confirmed.\n",
+     ("", "Full Council", "2017-05-03")),  # a council named only among those present
+    ("Minutes of the Parish Council Meeting held at the Memorial Hall, Church Lane on Monday "
+     "3rd March 2025 at 7pm\n\nPresent: Cllrs Allen, Baker and Cole.\n",
+     ("", "Parish Council", "2025-03-03")),
+    ("CITY OF RIVERTON\nMINUTES OF THE REGULAR MEETING OF THE CITY COUNCIL\nJuly 9, 2002\n\n"
+     "The Regular Meeting of the Riverton City Council was called to order at 7:00 p.m.\n\n"
+     "COUNCIL PRESENT: Mayor Tierney, Councilmembers Black, Hewitt.\n",
+     ("City of Riverton", "City Council", "2002-07-09")),
+    ("THE CORPORATION OF THE MUNICIPALITY OF WESTFIELD\n\nThe regular meeting of Council of "
+     "the Municipality of Westfield was held at 7:00 p.m. on Thursday, June 4, 1998 in the "
+     "Council Chambers. Present were Mayor Max Stewart and Councillor David Mason.\n",
+     ("Municipality of Westfield", "Council", "1998-06-04")),
+    ("WATTLE CREEK SHIRE COUNCIL\n\nMINUTES OF THE ORDINARY MEETING OF COUNCIL HELD AT THE "
+     "COUNCIL CHAMBERS, 12 MAIN STREET, WATTLE CREEK ON WEDNESDAY 17 MAY 2017 COMMENCING AT "
+     "9.00AM\n\nATTENDANCE\nCr Will Attwood (Mayor)\n",
+     ("Wattle Creek Shire Council", "Council", "2017-05-17")),
+    ("Minutes of October Ordinary Meeting of Kilbride County Council held on Monday 1st "
+     "October, 2012 at 11.00 am in The Council Chamber\n\nMEMBERS PRESENT:\n  • Councillor Baker\n",
+     ("Kilbride County Council", "Council", "2012-10-01")),
+    ("Skip to content\n\n- Home\n- About\n- Council Meetings\n\nMINUTES\nTOWNSHIP OF LAKEVIEW\n"
+     "Tuesday, February 6, 2018\nA regular meeting of the Township of Lakeview Council was held "
+     "on Tuesday, February 6, 2018.\nPresent: Mayor Tom Piper, Councillors Linda Andersen.\n",
+     ("Township of Lakeview Council", "Council", "2018-02-06")),
+    ("March 15, 2018\n\nPort of Yaquina Regular Commission Meeting\n\nCALL TO ORDER\n\nBoard "
+     "President Bishop called the meeting to order at 2:00.\n\nCommissioners Present:  President "
+     "Rob Bishop, Vice-President Jan Power.\n",
+     ("Port of Yaquina", "Regular Commission Meeting", "2018-03-15")),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MINUTES_OF_MANY_COUNCILS)
+def test_minutes_of_any_council_give_their_council_committee_and_meeting(
+        text: str, expected: tuple[str, str, str]) -> None:
+    [minutes] = split_pack(text)
+    assert minutes.doc_type == "minutes"
+    assert (minutes.council, minutes.committee, minutes.meeting_date) == expected
+    assert minutes.minutes_of in ("", minutes.meeting_date)  # on their own: the meeting's papers
+
+
+def test_a_meeting_recorded_only_by_reference_gives_no_date() -> None:
+    [minutes] = split_pack(
+        "Welcome by the Chair, introductions and apologies for absence Minutes: The Chair "
+        "welcomed everyone.\nMinutes of the meeting of the Committee held on 24 July 2023 "
+        "Minutes: The Minutes of the meeting held on 24 July 2023 were confirmed.\n"
+        "Councillor Brown, of Eastbury Town Council, spoke.\n")
+    assert minutes.doc_type == "minutes"
+    assert (minutes.meeting_date, minutes.minutes_of, minutes.council, minutes.committee) == (
+        "", "", "", "")
+
+
+MODERNGOV_DECISION = """Decision details
+
+Budget Monitoring Report Quarter 2
+
+Decision Maker: Cabinet
+
+Decision status: Recommendations Approved
+
+Decision:
+
+RESOLVED that the report be noted.
+
+Publication date: 10/11/2021
+
+Date of decision: 08/11/2021
+"""
+
+MODERNGOV_MEETING = """Agenda and minutes
+
+Licensing Sub-Committee - Monday, 5th March, 2018 10.00 am
+
+Venue: Council Chamber, County Hall
+
+Contact: Jane Smith  01234 567890
+
+Items
+No. Item
+
+1.
+
+Apologies for absence
+
+Minutes:
+
+There were no apologies.
+"""
+
+SUMMONS = """EASTBURY TOWN COUNCIL
+
+You are hereby summoned to attend a meeting of the Planning Committee to be held in the \
+Council Chamber, Town Hall on Monday 5th March 2018 at 7.00pm.
+
+AGENDA
+
+1. Apologies for absence
+2. To approve the minutes of the meeting held on 5th February 2018
+"""
+
+
+def test_decision_notices_meeting_pages_and_summonses_are_told_apart() -> None:
+    [decision] = split_pack(MODERNGOV_DECISION)
+    assert (decision.doc_type, decision.committee, decision.meeting_date, decision.title) == (
+        "decision", "Cabinet", "2021-11-08", "Budget Monitoring Report Quarter 2")
+    [meeting] = split_pack(MODERNGOV_MEETING)
+    assert (meeting.doc_type, meeting.committee, meeting.meeting_date) == (
+        "minutes", "Licensing Sub-Committee", "2018-03-05")
+    [agenda] = split_pack(MODERNGOV_MEETING.replace("Agenda and minutes", "Agenda").replace(
+        "Minutes:\n\nThere were no apologies.\n", ""))
+    assert (agenda.doc_type, agenda.committee, agenda.meeting_date) == (
+        "agenda", "Licensing Sub-Committee", "2018-03-05")
+    [summons] = split_pack(SUMMONS)
+    assert (summons.doc_type, summons.council, summons.committee, summons.meeting_date) == (
+        "agenda", "Eastbury Town Council", "Planning Committee", "2018-03-05")
+
+
+def test_another_councils_report_header_gives_its_meeting_and_author() -> None:
+    [report] = split_pack("Report to: Cabinet\n\nDate of meeting: 5 March 2020\n\nReport of: "
+                          "Director of Place\n\nTitle: Highways Capital Programme 2020/21\n\n"
+                          "1. Purpose of the report\n1.1 To seek approval of the programme.\n")
+    assert (report.doc_type, report.committee, report.meeting_date) == (
+        "report", "Cabinet", "2020-03-05")
+    assert (report.title, report.author, report.council) == (
+        "Highways Capital Programme 2020/21", "Director of Place", "")
+
+
+UNMARKED = "The group walked the route of the proposed footpath and noted the stiles.\n"
+
+
+def test_the_file_name_counts_only_where_the_text_says_nothing() -> None:
+    assert source_hints("CO_20201130_MIN_449.htm") == ("2020-11-30", "")
+    assert source_hints("agenda-and-minutes-2018-02-07.pdf") == ("2018-02-07", "")
+    assert source_hints("report 12345678.pdf") == ("", "report")
+    [document] = split_pack(UNMARKED, source="2018-02-07-minutes.txt")
+    assert (document.doc_type, document.meeting_date) == ("minutes", "2018-02-07")
+    [document] = split_pack(UNMARKED)
+    assert (document.doc_type, document.meeting_date) == ("other", "")
+    [minutes] = split_pack(MINUTES_OF_MANY_COUNCILS[0][0], source="2019-01-01-agenda.txt")
+    assert (minutes.doc_type, minutes.meeting_date, minutes.minutes_of) == (
+        "minutes", "2014-10-07", "2014-10-07")
+    [stated] = split_pack(UNMARKED, {"meeting_date": "2018-03-01", "doc_type": "report"},
+                          source="2018-02-07-minutes.txt")
+    assert (stated.doc_type, stated.meeting_date) == ("report", "2018-03-01")  # sidecar wins
+
+
+def test_chunks_carry_what_the_file_name_says() -> None:
+    paper = Paper(source="20201130-minutes.txt", title="Minutes", text=UNMARKED)
+    [chunk] = chunk_paper(paper, "d")
+    assert (chunk.doc_type, chunk.meeting_date) == ("minutes", "2020-11-30")
+
+
+def test_councils_named_in_an_items_business_are_not_the_papers_council() -> None:
+    [item] = split_pack(
+        "Agenda item\n\nPlanning Application EB/20/0371 - Land at Mill Lane\n\nTo consider an "
+        "outline application for up to 40 dwellings with access, open space and associated "
+        "works, on land to the north of Mill Lane. The application is brought before the "
+        "committee because Eastbury Town Council has objected to it.\n\nMinutes:\n\nThe "
+        "Planning Officer presented the report.\n\nRESOLVED that the application be refused.\n")
+    assert (item.doc_type, item.council, item.committee, item.meeting_date) == (
+        "minutes", "", "", "")
+
+
+def test_a_report_headed_with_its_decision_maker_is_still_a_report() -> None:
+    [report] = split_pack("Report to: Cabinet\n\nDecision Maker: Cabinet\n\nDate of meeting: "
+                          "5 March 2020\n\n1. Purpose of the report\n1.1 To seek approval.\n")
+    assert (report.doc_type, report.committee, report.meeting_date) == (
+        "report", "Cabinet", "2020-03-05")
+
+
+def test_an_agenda_that_lists_the_last_minutes_is_still_an_agenda() -> None:
+    [agenda] = split_pack("EASTBURY TOWN COUNCIL\n\nAGENDA\n\n1. Minutes of the previous meeting\n"
+                          "2. Planning applications\n3. Date of next meeting\n")
+    assert (agenda.doc_type, agenda.council, agenda.meeting_date) == (
+        "agenda", "Eastbury Town Council", "")

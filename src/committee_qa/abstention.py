@@ -76,8 +76,8 @@ def load_model(path: Path = PACKAGED) -> AbstentionModel:
 def fit(rows: Sequence[tuple[Mapping[str, float], bool]], max_false_declines: float = 0.04,
         fitted_on: str = "", l2: float = 1.0) -> AbstentionModel:
     """Fit on (signals, answerable) pairs: weights by regularised logistic regression with
-    both classes weighed equally and each weight of its sign (SIGNS), and the threshold the highest that declines no more than
-    `max_false_declines` of the answerable questions."""
+    both classes weighed equally and each weight of its sign (SIGNS), and the threshold
+    the highest that declines no more than `max_false_declines` of the answerable ones."""
     if len(rows) < 10 or len({answerable for _s, answerable in rows}) < 2:
         raise CommitteeQAError("fitting needs at least 10 questions, answerable and "
                                "unanswerable ones")

@@ -43,7 +43,7 @@ def chunk_paper(paper: Paper, doc_id: str,
     """Cut a paper into passages, document by document of the pack; each passage carries
     its meeting, item, paragraph, heading path, page and span. No chunk crosses documents."""
     chunks: list[Chunk] = []
-    for document in split_pack(paper.text, overrides):
+    for document in split_pack(paper.text, overrides, source=paper.source):
         chunker = _Chunker(paper, doc_id, first_index=len(chunks))
         for block in _blocks(paper.text, document.start, document.end):
             chunker.add(block)

@@ -1,10 +1,11 @@
-"""Paper text -> its documents (agenda, minutes, reports, appendices) and their meetings.
+"""Paper text -> its documents (agenda, minutes, reports, decisions, appendices) and their meetings.
 
 A published agenda pack is several documents one after another. They are told apart by the
 signals councils' templates leave in the text: the agenda's "Date:" header and item table,
 "MINUTES of the meeting held ... on <date>", a "REPORT OF ..." line under a committee/date/
 title block, "This page is intentionally left blank", and a report's contact section
-ending where its attached paper begins. Pure functions: no I/O.
+ending where its attached paper begins. What each document's heading says of its meeting
+(council, committee, date) is read by `meeting`. Pure functions: no I/O.
 """
 
 from __future__ import annotations
@@ -12,15 +13,31 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date
 from typing import Any
 
+from .meeting import (
+    MONTHS,
+    council_name,
+    dated_line,
+    decision_maker,
+    header_committee,
+    is_agenda,
+    is_decision,
+    is_report,
+    iso_date,
+    labelled,
+    labelled_date,
+    looks_like_minutes,
+    page_title,
+    read_heading,
+    source_hints,
+    title_case,
+    written_dates,
+)
 from .schema import Document
 
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-          "september", "october", "november", "december")
-_DATE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(MONTHS) + r")\s+(\d{4})\b",
-                   re.IGNORECASE)
+__all__ = ["MONTHS", "PARAGRAPH_MARK", "iso_date", "paragraph_at", "split_pack", "title_case"]
+
 _BLANK_PAGE = re.compile(r"^\s*This page is intentionally left blank\s*$", re.I | re.M)
 _MINUTES = re.compile(r"^MINUTES of the meeting held\b.*$", re.M)
 _REPORT_OF = re.compile(r"^\**REPORT OF (?:THE )?(.+?)\**$", re.M)
@@ -33,56 +50,34 @@ _AGENDA_ROW = re.compile(r"^\|\s*(\d{1,2})\s*\|\s*(.+?)\s*\|\s*([\d\s-]*)\|", re
 _AGENDA_ITEM = re.compile(r"^Agenda Item:?\s*(\d+[a-z]?)\s*$", re.M | re.I)
 _COUNCIL = re.compile(r"^([A-Z][A-Z &'-]+ COUNCIL)\s*$", re.M)
 _COMMITTEE = re.compile(r"^([A-Z][A-Z &',-]*COMMITTEE)\s*$", re.M)
-_SMALL_WORDS = frozenset("and of the for on in to a an at by with or".split())
-
+# A meeting page's label over its title (ModernGov, CMIS): not the document's title.
+_PAGE_LABEL = re.compile(r"^(?:Decision details|Issue - decisions|Agenda item|Agenda and minutes|"
+                         r"Agenda|Minutes|Documents|Items Of Business)$", re.I)
 
 
 @dataclass(frozen=True)
 class _Piece:
     start: int
     end: int
-    kind: str  # agenda | minutes | report | appendix | other
+    kind: str  # agenda | minutes | report | decision | appendix | other
 
 
-def iso_date(text: str) -> str:
-    """The first date written out in `text` ('Tuesday, 19 September 2017'), as ISO, or ''."""
-    match = _DATE.search(text)
-    if not match:
-        return ""
-    day, month, year = int(match.group(1)), MONTHS.index(match.group(2).lower()) + 1, int(
-        match.group(3))
-    try:
-        return date(year, month, day).isoformat()
-    except ValueError:
-        return ""
-
-
-def title_case(text: str) -> str:
-    """'CHILDREN AND YOUNG PEOPLE COMMITTEE' -> 'Children and Young People Committee'."""
-    words = " ".join(text.split()).lower().split(" ")
-    return " ".join(w if i and w in _SMALL_WORDS else "-".join(
-        _INITIAL.sub(_upper, part) for part in w.split("-"))  # "Sub-Committee"
-        for i, w in enumerate(words))
-
-
-_INITIAL = re.compile(r"^(\W*)(\w)")
-
-
-def _upper(match: re.Match[str]) -> str:
-    return match[1] + match[2].upper()
-
-
-def split_pack(text: str, overrides: Mapping[str, Any] | None = None) -> list[Document]:
+def split_pack(text: str, overrides: Mapping[str, Any] | None = None,
+               source: str = "") -> list[Document]:
     """The documents of a paper, in order, with what can be read of their meeting.
 
-    A value that cannot be found is left empty, never guessed; `overrides` (from a sidecar
-    file) state or replace any field for every document of the paper.
+    A value that cannot be found is left empty, never guessed. The file name (`source`)
+    gives a date or document type only where the text gives none; `overrides` (from a
+    sidecar file) state or replace any field for every document of the paper.
     """
     pieces = _pieces(text)
     agenda_items = _agenda_items(text)
-    council = title_case(_first(_COUNCIL, text))
-    committee = title_case(_first(_COMMITTEE, text))
-    pack_date = _pack_date(text)
+    heads = [text[p.start : p.start + 600] for p in pieces]
+    heading = read_heading(text)
+    council = heading.council or _first_in(_COUNCIL, heads, named=True)
+    committee = _committee(text, heading.committee) or title_case(_first_in(_COMMITTEE, heads))
+    pack_date = _pack_date(text, heading.date)
+    in_pack = any(p.kind == "agenda" for p in pieces)
     documents: list[Document] = []
     parent: Document | None = None
     for piece in pieces:
@@ -92,34 +87,72 @@ def split_pack(text: str, overrides: Mapping[str, Any] | None = None) -> list[Do
                             committee=committee, meeting_date=pack_date,
                             contact=_contact(body))
         if piece.kind == "minutes":
-            held = iso_date(_first(_MINUTES, body))
-            document = replace(document, minutes_of=held, title="Minutes of the meeting"
-                               + (f" held on {_DATE.search(_first(_MINUTES, body)).group(0)}"  # type: ignore[union-attr]
-                                  if held else ""))
+            document = _as_minutes(document, body, in_pack)
         elif piece.kind == "agenda":
             document = replace(document, title="Agenda")
+        elif piece.kind == "decision":
+            document = replace(document, committee=decision_maker(body) or committee,
+                               meeting_date=labelled_date(body) or dated_line(body) or pack_date)
         elif piece.kind == "report":
-            report_of = _REPORT_OF.search(body)
-            assert report_of is not None
-            author, _, run_on = report_of.group(1).partition("**")
-            item_title = _report_title(body[: report_of.start()]) or _run_on_title(
-                run_on, body[report_of.end():])
-            document = replace(
-                document, item_title=item_title, title=item_title or document.title,
-                author=title_case(author.strip(" *")),
-                item=_first(_AGENDA_ITEM, text, group=1) or _match_item(item_title,
-                                                                         agenda_items),
-                meeting_date=iso_date(body[: report_of.start()]) or pack_date,
-            )
-            parent = document
+            document = parent = _as_report(document, body, text, agenda_items)
         elif piece.kind == "appendix" and parent is not None:
             document = replace(document, item=parent.item, item_title=parent.item_title,
                                meeting_date=parent.meeting_date)
         documents.append(document)
+    documents = _with_source_hints(documents, source)
     if overrides:
         given: dict[str, Any] = {k: str(v) for k, v in overrides.items() if v}
         documents = [replace(d, **given) for d in documents]
     return documents
+
+
+def _as_minutes(document: Document, body: str, in_pack: bool) -> Document:
+    """Minutes with the meeting they record; on their own, they are the papers for it."""
+    line = _first(_MINUTES, body) or " ".join(body[:600].split())
+    held = iso_date(_first(_MINUTES, body)) or read_heading(body).date
+    written = next((line[s:e] for s, e, iso in written_dates(line) if iso == held), "")
+    return replace(document, minutes_of=held,
+                   meeting_date=document.meeting_date if in_pack else (
+                       held or document.meeting_date),
+                   title="Minutes of the meeting" + (f" held on {written}" if written else ""))
+
+
+def _as_report(document: Document, body: str, text: str,
+               agenda_items: Mapping[str, str]) -> Document:
+    """A report with its item, title, author and meeting, from its header."""
+    report_of = _REPORT_OF.search(body)
+    if report_of is None:  # 'Report to: Cabinet', 'Date of meeting: ...', 'Report of: ...'
+        title = labelled(body, "report title", "title", "subject")
+        return replace(
+            document, title=title or document.title, item_title=title,
+            committee=labelled(body, "report to", "meeting", "committee") or document.committee,
+            author=labelled(body, "report of", "report by", "report author"),
+            meeting_date=labelled_date(body) or document.meeting_date)
+    author, _, run_on = report_of.group(1).partition("**")
+    item_title = _report_title(body[: report_of.start()]) or _run_on_title(
+        run_on, body[report_of.end():])
+    return replace(
+        document, item_title=item_title, title=item_title or document.title,
+        author=title_case(author.strip(" *")),
+        item=_first(_AGENDA_ITEM, text, group=1) or _match_item(item_title, agenda_items),
+        meeting_date=iso_date(body[: report_of.start()]) or document.meeting_date,
+    )
+
+
+def _with_source_hints(documents: list[Document], source: str) -> list[Document]:
+    """The file name's date and document type, for documents whose text states neither."""
+    when, kind = source_hints(source)
+    if kind and all(d.doc_type == "other" for d in documents):
+        documents = [replace(d, doc_type=kind) for d in documents]
+    return [replace(d, meeting_date=when) if when and not (d.meeting_date or d.minutes_of)
+            else d for d in documents]
+
+
+def _committee(text: str, stated: str) -> str:
+    """The committee a paper's heading names: a decision's maker, a meeting page's title,
+    the meeting statement, or a heading line of its own."""
+    return ((decision_maker(text) if is_decision(text) else "") or page_title(text)[0]
+            or stated or header_committee(text))
 
 
 # A paragraph marker at the start of a line: "(r)", "3.2", "7.", "1)".
@@ -161,14 +194,24 @@ def _pieces(text: str) -> list[_Piece]:
 
 def _kind(body: str, before: list[_Piece]) -> str:
     head = body[:600]
+    if is_decision(body):
+        return "decision"
     if _MINUTES.search(head):
         return "minutes"
     if _REPORT_OF.search(head):
         return "report"
-    if not before and (re.search(r"^Date:", head, re.M) or _AGENDA_ROW.search(body)):
+    if read_heading(body).minutes:
+        return "minutes"
+    if is_report(body):
+        return "report"
+    if not before and not looks_like_minutes(body) and (
+            re.search(r"^Date:", head, re.M) or _AGENDA_ROW.search(body) or is_agenda(body)
+            or (page_title(body)[1] and re.search(r"^Venue:", head, re.M))):
         return "agenda"
     if before and before[-1].kind in ("report", "appendix"):
         return "appendix"
+    if looks_like_minutes(body):
+        return "minutes"
     return "other"
 
 
@@ -252,7 +295,8 @@ def _run_on_title(start: str, after: str) -> str:
 def _title(body: str, kind: str) -> str:
     for line in body.split("\n")[:12]:
         line = line.strip("*# \t")
-        if not line or _COUNCIL.match(line) or iso_date(line) or _AGENDA_ITEM.match(line) or (
+        if not line or _COUNCIL.match(line) or _PAGE_LABEL.match(line) or iso_date(line) or (
+                _AGENDA_ITEM.match(line)) or (
                 kind != "agenda" and line.lower().endswith("committee") and len(line) < 80):
             continue
         return title_case(line) if _is_header_line(line) else line
@@ -265,12 +309,22 @@ def _contact(body: str) -> str:
     return match.group(1).strip() if match else ""
 
 
-def _pack_date(text: str) -> str:
+def _pack_date(text: str, stated: str) -> str:
+    """The date of the meeting a paper is for, from its heading."""
     header = re.search(r"^Date:\s*(.+)$", text[:2000], re.M)
-    if header:
-        return iso_date(header.group(1))
-    first_lines = "\n".join(text.strip().split("\n")[:3])
-    return iso_date(first_lines)
+    dated = [line for line in text.strip().split("\n")[:3] if len(line.strip()) < 40]
+    return ((iso_date(header.group(1)) if header else "") or labelled_date(text)
+            or page_title(text)[1] or stated or dated_line(text) or iso_date("\n".join(dated)))
+
+
+def _first_in(pattern: re.Pattern[str], texts: list[str], named: bool = False) -> str:
+    """The first match in any of `texts`; with `named`, only a council's name in full."""
+    for text in texts:
+        for match in pattern.finditer(text):
+            value = match.group(0).strip()
+            if not named or council_name(value).lower() == " ".join(value.split()).lower():
+                return title_case(value)
+    return ""
 
 
 def _first(pattern: re.Pattern[str], text: str, group: int = 0) -> str:
