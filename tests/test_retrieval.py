@@ -13,11 +13,14 @@ def _chunk(i: int) -> Chunk:
     return Chunk(doc_id="d", index=i, text=f"text {i}", source="s", title="t")
 
 
-def test_fusion_rewards_passages_both_searches_found() -> None:
+def test_fusion_adds_meaning_to_the_keyword_score() -> None:
     a, b, c = _chunk(1), _chunk(2), _chunk(3)
-    fused = fuse([[a, b], [c, b]])
-    assert [ch.index for ch, _ in fused] == [2, 1, 3]
-    assert fused[0][1] == 1 / 62 + 1 / 62
+    # b matches the words half as well as c, but is much closer in meaning.
+    fused = fuse([(a, 0.2), (b, 0.9)], [(c, 10.0), (b, 5.0)], meaning_weight=1.0)
+    assert [ch.index for ch, _ in fused] == [2, 3, 1]
+    assert fused[0][1] == 0.5 + 0.9 and fused[1][1] == 1.0 + 0.2  # c: the least similarity
+    assert [ch.index for ch, _ in fuse([(a, 0.2), (b, 0.9)], [(c, 10.0), (b, 5.0)],
+                                       meaning_weight=0.1)][0] == 3
 
 
 def top_texts(assistant, question: str, k: int = 5) -> list[str]:

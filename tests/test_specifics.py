@@ -38,3 +38,13 @@ def test_an_acronym_is_found_spelt_out() -> None:
                     "Commissioner's budget.")
     assert missing_specifics("What HRA variations and PCC budget?", found, [found]) == []
     assert missing_specifics("What did the SPC agree?", found, [found]) == ["SPC"]
+
+
+def test_a_month_asked_about_must_be_the_meetings_or_be_written() -> None:
+    june = passage("Councillor Davies was elected chair.", meeting_date="2020-06-10")
+    assert missing_specifics("Who was elected chair in July 2020?", june, [june]) == [
+        "July 2020"]
+    assert missing_specifics("Who was elected chair in June 2020?", june, [june]) == []
+    written = passage("At the July 2020 AGM Councillor Davies was elected chair.",
+                      meeting_date="2020-06-10")
+    assert missing_specifics("Who was elected chair in July 2020?", written, [written]) == []

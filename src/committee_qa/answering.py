@@ -97,6 +97,16 @@ class Answerer:
         candidates = self._candidates(question, passages, weights, question_vector, usable)
         if not candidates:
             return _abstain(question, NOT_IN_PAPERS)
+        # A question that asks for a figure, a date or a person is answered by a sentence
+        # that gives one, or not at all.
+        asked = _answer_type(question)
+        if asked is not None:
+            typed = [c for c in candidates if asked.search(c.text)]
+            if not typed:
+                kind = _KIND_OF_ANSWER[_kind_of_answer(question) or ""]
+                return _abstain(question, f"{NOT_IN_PAPERS[:-1]}: the closest passages give "
+                                          f"no {kind}.")
+            candidates = typed + [c for c in candidates if c not in typed]
         signals = self._signals(question, passages, weights, candidates, usable)
         best = candidates[0]
         if self.abstention is not None:
@@ -186,6 +196,9 @@ class Answerer:
         # Meaning is weighed for the most promising sentences only: it costs a model call.
         found.sort(key=lambda c: -c.score)
         shortlist = found[: self.policy.shortlist]
+        asked = _answer_type(question)
+        if asked is not None:  # the best sentences that give what is asked are weighed too
+            shortlist += [c for c in found[self.policy.shortlist:] if asked.search(c.text)][:3]
         # The opening of a sentence carries its meaning; long ones would cost the most.
         similarities = self._similarities(question, [c.text[:240] for c in shortlist],
                                           question_vector)
@@ -379,25 +392,40 @@ _WHO = re.compile(r"^\s*(who|whom|whose)\b|\bwhich (councillors?|members?|office
                   r"people|residents?)\b", re.I)
 _WHEN_ASKED = re.compile(r"^\s*when\b|\b(what|which) (date|day|time)\b|\bon what date", re.I)
 _HOW_MUCH = re.compile(r"\bhow (many|much)\b|\b(what|which) (amount|sum|figure|number|"
-                       r"percentage|price|cost|total)\b", re.I)
+                       r"percentage|price|cost|total|fee|rate|value|precept|grant)\b|"
+                       r"\bwhat did\b.{0,60}\bcost\b", re.I)
+# A person or a post: a title, or a name as minutes write it ("Jim Ellis", "J. Woods").
 _PERSON = re.compile(r"\b(?:Cllrs?|Councillors?|Mr|Mrs|Ms|Miss|Dr|Mayor|Chair(?:man)?|Clerk|"
-                     r"Commissioner|Officer|Director|Manager)\b|\b[A-Z][a-z]+ [A-Z][a-z]+\b")
+                     r"Commissioner|Officer|Director|Manager|Treasurer|Secretary|Chief)\b|"
+                     r"\b[A-Z]\.? ?[A-Z][a-z]+\b|\b[A-Z][a-z]+ (?!(?:Council|Committee|Board|"
+                     r"Authority|Group|Fund|Road|Street|Hall|Centre|Plan|Policy|Report|Scheme|"
+                     r"Trust|Service|Services|Panel|Meeting)\b)[A-Z][a-z]+\b")
 _DATE_WORDS = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|"
                          r"October|November|December|Monday|Tuesday|Wednesday|Thursday|"
-                         r"Friday|Saturday|Sunday)\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b", re.I)
+                         r"Friday|Saturday|Sunday)\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|"
+                         r"\b(?:19|20)\d\d\b", re.I)
 # An amount: money, a percentage, a count; not a year, nor a minute number.
 _FIGURE_WORDS = re.compile(r"[£$€]\s?\d|\d\s?%|\b\d{1,3}(?:,\d{3})+\b|"
-                           r"(?<![\d/.-])\b(?!(?:19|20)\d\d\b)\d+(?:\.\d+)?\b(?![/.-]\d)")
+                           r"(?<![\d/.-])\b(?!(?:19|20)\d\d\b)\d+(?:\.\d+)?\b(?![/.-]\d)|"
+                           r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+                           r"twelve|twenty|thirty|forty|fifty|hundred|thousand|million|dozen|"
+                           r"unanimous\w*|none|nil)\b", re.I)
+_KIND_OF_ANSWER = {"person": "person or post", "date": "date", "amount": "figure"}
 
 
 def _answer_type(question: str) -> re.Pattern[str] | None:
     """What a sentence must hold to answer the question: a person, a date, a figure."""
+    kind = _kind_of_answer(question)
+    return {"person": _PERSON, "date": _DATE_WORDS, "amount": _FIGURE_WORDS}.get(kind or "")
+
+
+def _kind_of_answer(question: str) -> str | None:
     if _WHO.search(question):
-        return _PERSON
+        return "person"
     if _WHEN_ASKED.search(question):
-        return _DATE_WORDS
+        return "date"
     if _HOW_MUCH.search(question):
-        return _FIGURE_WORDS
+        return "amount"
     return None
 
 

@@ -24,7 +24,7 @@ def to_document(passage: Passage) -> Document:
 
 
 class CommitteePapersRetriever(BaseRetriever):
-    """Dense + keyword search over the committee papers, fused by reciprocal rank."""
+    """Dense + keyword search over the committee papers, fused by score."""
 
     retriever: Any  # a HybridRetriever; Any keeps pydantic from inspecting it
     k: int = 6

@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 
 from .schema import Passage
+from .structure import MONTHS
 
 _YEAR = re.compile(r"\b((?:19|20)\d\d)(?:\s*[/-]\s*((?:19|20)?\d\d))?\b")
 _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]+(?:['’]s)?|[A-Z]{2,6}s?)\b")
@@ -99,11 +100,21 @@ def asked_names(question: str) -> list[str]:
             if n.removesuffix("'s").removesuffix("’s") not in GENERIC_NAMES]
 
 
+_MONTH_YEAR = re.compile(r"\b(" + "|".join(MONTHS) + r")\s+((?:19|20)\d\d)\b", re.I)
+
+
 def missing_specifics(question: str, passage: Passage, found: Sequence[Passage]) -> list[str]:
-    """The years and names of the question that the passage's paper never gives."""
+    """The years, months and names of the question that the passage's paper never gives: a
+    month named with its year ("in July 2020") must be the paper's meeting's month or be
+    written in it."""
     haystack = Haystack(passage, found)
     missing = [written for written, years in asked_years(question)
                if not years & haystack.years]
+    meeting = passage.chunk.meeting_date[:7]
+    for month, year in _MONTH_YEAR.findall(question):
+        number = f"{year}-{MONTHS.index(month.lower()) + 1:02d}"
+        if number != meeting and not haystack.has_word(month):
+            missing.append(f"{month.title()} {year}")
     for name in asked_names(question):
         word = name.removesuffix("'s").removesuffix("’s")
         if haystack.has_word(word):
