@@ -17,14 +17,14 @@ def rows(n: int, seed: int = 7) -> list[tuple[dict[str, float], bool]]:
         answerable = i % 3 != 0
         signals = {f: rng.random() for f in FEATURES}
         signals["coverage"] = rng.uniform(0.5, 1.0) if answerable else rng.uniform(0.2, 0.7)
-        made.append((signals, answerable))
+        made.append((signals, answerable, "a" if i % 2 else "b"))
     return made
 
 
 def test_the_fitted_model_declines_what_covers_little_and_keeps_false_declines_low() -> None:
     data = rows(300)
     model = fit(data, max_false_declines=0.04)
-    answerable = [s for s, a in data if a]
+    answerable = [s for s, a, _g in data if a]
     declined = sum(model.declines(s) for s in answerable) / len(answerable)
     assert declined <= 0.05
     low = {f: 0.5 for f in FEATURES} | {"coverage": 0.2}
@@ -44,7 +44,7 @@ def test_a_model_survives_its_file_and_a_bad_file_is_named(tmp_path: Path) -> No
 
 def test_fitting_needs_both_kinds_of_question() -> None:
     with pytest.raises(CommitteeQAError, match="answerable and unanswerable"):
-        fit([(dict.fromkeys(FEATURES, 1.0), True)] * 20)
+        fit([(dict.fromkeys(FEATURES, 1.0), True, "a")] * 20)
 
 
 def test_the_packaged_model_reads_and_knows_its_features() -> None:

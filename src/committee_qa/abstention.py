@@ -19,16 +19,16 @@ from .errors import CommitteeQAError
 # likely, more of the question missing never more likely (0: either way).
 FEATURES = (
     "coverage",  # share of the question's weighted words the best sentence covers
-    "similarity",  # the best sentence's closeness in meaning to the question
-    "passage_similarity",  # the nearest passage's closeness in meaning
-    "score",  # the best sentence's score
+    "score",  # the best sentence's score (coverage, meaning, what it gives)
     "margin",  # how far ahead of the next sentence it is
-    "uncovered",  # share of the question's weighted words no passage has at all
-    "type_met",  # it gives what the question asks for: a figure, a person, a date
-    "specifics_missing",  # share of the passages whose paper lacks a year or name asked
+    "similarity",  # the best sentence's closeness in meaning to the question
+    "point_coverage",  # coverage of the words that do not name the meeting (its point)
+    "passage_rank",  # rank of the passage quoted first among those found (0 is the best)
+    "rarest_word",  # the best sentence has the rarest of those words
     "passage_uncovered",  # share of the question's weighted words the quoted passage lacks
+    "specifics_missing",  # share of the passages whose paper lacks a year or name asked
 )
-SIGNS = (1, 1, 1, 1, 0, -1, 1, -1, -1)
+SIGNS = (1, 1, 1, 1, 1, -1, 1, -1, -1)
 PACKAGED = Path(__file__).with_name("abstention.json")
 
 
@@ -73,30 +73,42 @@ def load_model(path: Path = PACKAGED) -> AbstentionModel:
                                "committee-qa eval --fit-abstention FILE") from None
 
 
-def fit(rows: Sequence[tuple[Mapping[str, float], bool]], max_false_declines: float = 0.04,
-        fitted_on: str = "", l2: float = 1.0) -> AbstentionModel:
-    """Fit on (signals, answerable) pairs: weights by regularised logistic regression with
-    both classes weighed equally and each weight of its sign (SIGNS), and the threshold
-    the highest that declines no more than `max_false_declines` of the answerable ones."""
-    if len(rows) < 10 or len({answerable for _s, answerable in rows}) < 2:
+def fit(rows: Sequence[tuple[Mapping[str, float], bool, str]],
+        max_false_declines: float = 0.045, fitted_on: str = "",
+        l2: float = 1.0) -> AbstentionModel:
+    """Fit on (signals, answerable, gold set) rows: weights by regularised logistic
+    regression, each weight of its sign (SIGNS), every gold set and within it both kinds
+    of question weighing the same; the threshold the highest that declines no more than
+    `max_false_declines` of the answerable questions of any one set."""
+    if len(rows) < 10 or len({answerable for _s, answerable, _g in rows}) < 2:
         raise CommitteeQAError("fitting needs at least 10 questions, answerable and "
                                "unanswerable ones")
-    x = np.array([[s.get(f, 0.0) for f in FEATURES] for s, _a in rows], dtype=float)
-    y = np.array([1.0 if a else 0.0 for _s, a in rows])
+    x = np.array([[s.get(f, 0.0) for f in FEATURES] for s, _a, _g in rows], dtype=float)
+    y = np.array([1.0 if a else 0.0 for _s, a, _g in rows])
+    groups = np.array([g for _s, _a, g in rows])
     means, scales = x.mean(axis=0), x.std(axis=0)
     scales[scales < 1e-6] = 1.0
     z = (x - means) / scales
-    balance = np.where(y == 1, 0.5 / y.mean(), 0.5 / (1 - y.mean()))
-    w, b = np.zeros(len(FEATURES)), 0.0
+    weight = np.zeros(len(y))
+    for group in set(groups):
+        for kind in (0.0, 1.0):
+            chosen = (groups == group) & (y == kind)
+            weight[chosen] = 1.0 / max(1, int(chosen.sum()))
+    weight /= weight.mean()
     signs = np.array(SIGNS, dtype=float)
-    for _ in range(3000):  # gradient descent: a few features, a few hundred rows
+    w, b = np.zeros(len(FEATURES)), 0.0
+    for _ in range(4000):  # gradient descent: a few features, a few hundred rows
         p = 1 / (1 + np.exp(-(z @ w + b)))
-        error = balance * (p - y)
+        error = weight * (p - y)
         w -= 0.1 * (z.T @ error / len(y) + l2 * w / len(y))
         w = np.where(signs * w < 0, 0.0, w)  # a weight of the wrong sign is no weight
         b -= 0.1 * float(error.mean())
-    chances = np.sort(1 / (1 + np.exp(-(z[y == 1] @ w + b))))
-    allowed = int(max_false_declines * len(chances))
-    threshold = float(chances[allowed]) if allowed < len(chances) else 0.5
+    chances = 1 / (1 + np.exp(-(z @ w + b)))
+    threshold = 0.5
+    for group in set(groups):
+        answerable = np.sort(chances[(groups == group) & (y == 1)])
+        if len(answerable):
+            allowed = int(max_false_declines * len(answerable))
+            threshold = min(threshold, float(answerable[min(allowed, len(answerable) - 1)]))
     return AbstentionModel(tuple(map(float, w)), b, tuple(map(float, means)),
                            tuple(map(float, scales)), threshold, fitted_on)

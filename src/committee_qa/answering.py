@@ -101,7 +101,11 @@ class Answerer:
         # that gives one, or not at all.
         asked = _answer_type(question)
         if asked is not None:
-            typed = [c for c in candidates if asked.search(c.text)]
+            # "When did the committee last discuss ...?": the meeting's own date answers.
+            by_meeting = _kind_of_answer(question) == "date" and bool(
+                _ASKS_DISCUSSION.search(question) or _ASKS_DECISION.search(question))
+            typed = [c for c in candidates if asked.search(c.text) or (
+                by_meeting and passages[c.passage].chunk.meeting_date)]
             if not typed:
                 kind = _KIND_OF_ANSWER[_kind_of_answer(question) or ""]
                 return _abstain(question, f"{NOT_IN_PAPERS[:-1]}: the closest passages give "
@@ -112,10 +116,10 @@ class Answerer:
         if self.abstention is not None:
             declines = self.abstention.declines(signals)
         else:  # no fitted model: the hand-set floors
+            known = [p.dense_similarity for p in passages if p.dense_similarity is not None]
             declines = best.score < self.policy.min_score or (
                 best.coverage < self.policy.min_coverage) or (
-                signals["passage_similarity"] < self.policy.min_similarity
-                and best.coverage < 0.75)
+                max(known, default=1.0) < self.policy.min_similarity and best.coverage < 0.75)
         pairs = tuple(sorted(signals.items()))
         if declines:
             return replace(_abstain(question, NOT_IN_PAPERS), signals=pairs)
@@ -125,21 +129,24 @@ class Answerer:
                  candidates: list[_Candidate], usable: set[int]) -> dict[str, float]:
         """What the abstention model weighs (see abstention.FEATURES)."""
         best = candidates[0]
-        known = [p.dense_similarity for p in passages if p.dense_similarity is not None]
-        everywhere = set(terms(" ".join(
-            f"{p.chunk.text} {p.chunk.heading} {_context(p.chunk)}" for p in passages)))
+        chunk = passages[best.passage].chunk  # the passage quoted first
         total = sum(weights.values())
-        asked = _answer_type(question)
-        chunk = passages[best.passage].chunk  # the words of the passage quoted first
         own = set(terms(f"{chunk.text} {chunk.heading} {_context(chunk)}"))
+        # The question's words that do not name the paper's meeting or heading: its point.
+        context = set(terms(f"{_context(chunk)} {chunk.heading}"))
+        point = {t: w for t, w in weights.items() if t not in context}
+        words = set(terms(best.text))
+        top = max(point, key=lambda t: point[t]) if point else None
         return {
-            "coverage": best.coverage, "similarity": best.similarity,
-            "passage_similarity": max(known) if known else 1.0, "score": best.score,
+            "coverage": best.coverage, "score": best.score,
             "margin": best.score - (candidates[1].score if len(candidates) > 1 else 0.0),
-            "uncovered": sum(w for t, w in weights.items() if t not in everywhere) / total,
-            "type_met": 0.5 if asked is None else float(bool(asked.search(best.text))),
-            "specifics_missing": 1 - len(usable) / len(passages),
+            "similarity": best.similarity,
+            "point_coverage": sum(w for t, w in point.items() if t in words) / (
+                sum(point.values()) or 1.0),
+            "passage_rank": float(best.passage),
+            "rarest_word": float(top is None or top in words),
             "passage_uncovered": sum(w for t, w in weights.items() if t not in own) / total,
+            "specifics_missing": 1 - len(usable) / len(passages),
         }
 
     def _weights(self, question: str, context: str) -> dict[str, float]:
@@ -391,9 +398,12 @@ def _is_heading(sentence: str) -> bool:
 _WHO = re.compile(r"^\s*(who|whom|whose)\b|\bwhich (councillors?|members?|officers?|persons?|"
                   r"people|residents?)\b", re.I)
 _WHEN_ASKED = re.compile(r"^\s*when\b|\b(what|which) (date|day|time)\b|\bon what date", re.I)
-_HOW_MUCH = re.compile(r"\bhow (many|much)\b|\b(what|which) (amount|sum|figure|number|"
-                       r"percentage|price|cost|total|fee|rate|value|precept|grant)\b|"
-                       r"\bwhat did\b.{0,60}\bcost\b", re.I)
+# A sum of money is asked for, or a count or share.
+_HOW_MUCH = re.compile(r"\bhow much\b|\b(?:what|which) (?:\w+ ){0,3}?(?:amount|sum|price|cost|"
+                       r"total|fee|value|precept|grant|contribution|surplus|deficit|"
+                       r"balance)\b|\bwhat did\b.{0,60}\bcost\b", re.I)
+_HOW_MANY = re.compile(r"\bhow many\b|\b(what|which) (number|figure|percentage|proportion|"
+                       r"share)\b|\bby how many\b", re.I)
 # A person or a post: a title, or a name as minutes write it ("Jim Ellis", "J. Woods").
 _PERSON = re.compile(r"\b(?:Cllrs?|Councillors?|Mr|Mrs|Ms|Miss|Dr|Mayor|Chair(?:man)?|Clerk|"
                      r"Commissioner|Officer|Director|Manager|Treasurer|Secretary|Chief)\b|"
@@ -410,13 +420,17 @@ _FIGURE_WORDS = re.compile(r"[£$€]\s?\d|\d\s?%|\b\d{1,3}(?:,\d{3})+\b|"
                            r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
                            r"twelve|twenty|thirty|forty|fifty|hundred|thousand|million|dozen|"
                            r"unanimous\w*|none|nil)\b", re.I)
-_KIND_OF_ANSWER = {"person": "person or post", "date": "date", "amount": "figure"}
+_MONEY = re.compile(r"[£$€]\s?\d|\b\d[\d,.]*\s?(?:pounds|dollars|euros|pence|[kKmM]\b|"
+                    r"million|bn|billion|p\b)|\b(?:nil|free of charge|no charge)\b", re.I)
+_KIND_OF_ANSWER = {"person": "person or post", "date": "date", "amount": "sum of money",
+                   "count": "figure"}
 
 
 def _answer_type(question: str) -> re.Pattern[str] | None:
     """What a sentence must hold to answer the question: a person, a date, a figure."""
     kind = _kind_of_answer(question)
-    return {"person": _PERSON, "date": _DATE_WORDS, "amount": _FIGURE_WORDS}.get(kind or "")
+    return {"person": _PERSON, "date": _DATE_WORDS, "amount": _MONEY,
+            "count": _FIGURE_WORDS}.get(kind or "")
 
 
 def _kind_of_answer(question: str) -> str | None:
@@ -424,6 +438,8 @@ def _kind_of_answer(question: str) -> str | None:
         return "person"
     if _WHEN_ASKED.search(question):
         return "date"
+    if _HOW_MANY.search(question):
+        return "count"
     if _HOW_MUCH.search(question):
         return "amount"
     return None

@@ -330,42 +330,45 @@ def eval_command(gold_sets: tuple[Path, ...], questions: tuple[Path, ...],
                  baselines: bool, thresholds: Path, gates: str | None,
                  fit_abstention: Path | None, index: Path | None, chroma_url: str | None,
                  model: str | None) -> None:
-    """Measure retrieval, answers, citations, abstention and metadata on a gold set."""
+    """Measure retrieval, answers, citations, abstention and metadata on gold sets, each
+    on its own papers in an index of its own."""
     from .evaluation import report as reporting
-    from .evaluation.gold import load_gold
-    from .evaluation.metadata import load_metadata
-    from .evaluation.runner import check_gates, evaluate_corpus, fitting_rows, load_thresholds
+    from .evaluation.runner import GoldSource, evaluate_source, fitting_rows
 
-    questions += tuple(s / "questions.jsonl" for s in gold_sets)
-    corpus += tuple(s / "papers" for s in gold_sets)
-    if len(gold_sets) == 1:
-        found = gold_sets[0] / "metadata.jsonl"
-        metadata = metadata or (found if found.exists() else None)
-        gates = gates or "-".join(gold_sets[0].resolve().parts[-2:])
-    try:
-        gold = [q for path in questions or (Path("evals/questions.jsonl"),)
-                for q in load_gold(path)]
-        settings = Settings.load(index=index, chroma_url=chroma_url, model=model)
-        results, outcomes, failed = evaluate_corpus(
-            settings, gold, corpus, baselines, scratch=index is None,
-            metadata=load_metadata(metadata) if metadata else ())
-        if fit_abstention is not None:
-            from .abstention import fit
-
-            fit(fitting_rows(outcomes), fitted_on=", ".join(map(str, questions))
-                ).save(fit_abstention)
-            click.echo(f"abstention model: {fit_abstention}")
+    sources = [GoldSource.folder(s, gates) for s in gold_sets]
+    if questions or not sources:
+        sources.append(GoldSource("samples", questions or (Path("evals/questions.jsonl"),),
+                                  corpus, metadata, gates or "samples"))
+    settings = Settings.load(index=index, chroma_url=chroma_url, model=model)
+    rows: list[tuple[dict[str, float], bool, str]] = []
+    failed_gates = False
+    for source in sources:
+        try:
+            results, outcomes, failed, misses = evaluate_source(
+                settings, source, baselines, thresholds, scratch=index is None)
+        except CommitteeQAError as error:
+            raise click.ClickException(str(error)) from None
         for failure in failed:
             click.echo(f"error: {failure.source}: {failure.reason}", err=True)
-        misses = check_gates(results["committee-qa"], load_thresholds(
-            thresholds, gates or "samples")) if thresholds.exists() else []
-    except CommitteeQAError as error:
-        raise click.ClickException(str(error)) from None
-    click.echo(reporting.text_table(results))
-    for miss in misses:
-        click.echo(f"gate failed: {miss}", err=True)
-    if report is not None:
-        command = "committee-qa eval " + " ".join(sys.argv[2:])
-        data = reporting.write_reports(report, results, outcomes, command, misses)
-        click.echo(f"report: {report} and {data}")
-    sys.exit(1 if misses else 0)
+        if len(sources) > 1:
+            click.echo(f"\n{source.name}")
+        click.echo(reporting.text_table(results))
+        for miss in misses:
+            click.echo(f"gate failed: {source.name}: {miss}", err=True)
+        if report is not None:
+            path = report if len(sources) == 1 else report.with_name(
+                f"{report.stem}-{source.name}{report.suffix}")
+            command = "committee-qa eval " + " ".join(sys.argv[2:])
+            data = reporting.write_reports(path, results, outcomes, command, misses)
+            click.echo(f"report: {path} and {data}")
+        rows += fitting_rows(outcomes)
+        failed_gates = failed_gates or bool(misses)
+    if fit_abstention is not None:
+        from .abstention import fit
+
+        try:
+            fit(rows, fitted_on=", ".join(s.name for s in sources)).save(fit_abstention)
+        except CommitteeQAError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"abstention model: {fit_abstention}")
+    sys.exit(1 if failed_gates else 0)

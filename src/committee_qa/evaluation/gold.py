@@ -25,6 +25,8 @@ class GoldQuestion:
     history: tuple[str, ...] = ()
     item: str = ""
     meeting_date: str = ""
+    gold_set: str = ""  # the file it was read from
+
 
     @property
     def answerable(self) -> bool:
@@ -44,7 +46,7 @@ def load_gold(path: Path) -> list[GoldQuestion]:
                 answer=str(row.get("answer", "")),
                 must_contain=tuple(row.get("must_contain") or ()), doc=str(row.get("doc", "")),
                 history=tuple(row.get("history") or ()), item=str(row.get("item", "")),
-                meeting_date=str(row.get("meeting_date", "")),
+                meeting_date=str(row.get("meeting_date", "")), gold_set=str(path),
             )
         except (json.JSONDecodeError, KeyError, TypeError) as error:
             raise CommitteeQAError(

@@ -7,15 +7,15 @@ import time
 import tomllib
 import uuid
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..config import Settings
 from ..errors import CommitteeQAError
 from ..schema import Chunk, PaperFailure
-from .gold import GoldQuestion
-from .metadata import GoldPaper, field_accuracy, paper_values
+from .gold import GoldQuestion, load_gold
+from .metadata import GoldPaper, field_accuracy, load_metadata, paper_values
 from .metrics import Metrics, Outcome, aggregate, score
 from .systems import System
 
@@ -120,6 +120,41 @@ def compare(assistant: Assistant, questions: Sequence[GoldQuestion], corpus: Seq
     return results, product
 
 
-def fitting_rows(outcomes: Sequence[Outcome]) -> list[tuple[dict[str, float], bool]]:
-    """(signals, answerable) for each question the answerer weighed, to fit abstention on."""
-    return [(dict(o.answer.signals), o.gold.answerable) for o in outcomes if o.answer.signals]
+def fitting_rows(outcomes: Sequence[Outcome]) -> list[tuple[dict[str, float], bool, str]]:
+    """(signals, answerable, gold set) for each question the answerer weighed."""
+    return [(dict(o.answer.signals), o.gold.answerable, o.gold.gold_set)
+            for o in outcomes if o.answer.signals]
+
+
+@dataclass(frozen=True)
+class GoldSource:
+    """One gold set to measure: its questions, its papers, their metadata, its gates."""
+
+    name: str
+    questions: tuple[Path, ...]
+    corpus: tuple[Path, ...] = ()  # none: the inbox
+    metadata: Path | None = None
+    gates: str = "samples"  # the table of the thresholds file that gates it
+
+    @classmethod
+    def folder(cls, path: Path, gates: str | None = None) -> GoldSource:
+        """A set's folder: questions.jsonl, papers/, metadata.jsonl; evals/councils/held-out
+        is gated by [councils-held-out]."""
+        name = "-".join(path.resolve().parts[-2:])
+        metadata = path / "metadata.jsonl"
+        return cls(name, (path / "questions.jsonl",), (path / "papers",),
+                   metadata if metadata.exists() else None, gates or name)
+
+
+def evaluate_source(settings: Settings, source: GoldSource, baselines: bool, thresholds: Path,
+                    scratch: bool = True) -> tuple[dict[str, Metrics], list[Outcome],
+                                                   list[PaperFailure], list[str]]:
+    """Measure one gold set on its own papers; its metrics, outcomes, failed papers and the
+    gates it missed (none checked when the thresholds file is absent)."""
+    questions = [q for path in source.questions for q in load_gold(path)]
+    metadata = load_metadata(source.metadata) if source.metadata else ()
+    results, outcomes, failed = evaluate_corpus(settings, questions, source.corpus, baselines,
+                                                scratch, metadata)
+    misses = check_gates(results["committee-qa"], load_thresholds(thresholds, source.gates)) \
+        if thresholds.exists() else []
+    return results, outcomes, failed, misses
