@@ -2,7 +2,8 @@
 
 import pytest
 
-from committee_qa.answering import NOT_IN_PAPERS, quotable
+from committee_qa.answering import NOT_IN_PAPERS
+from committee_qa.quoting import quotable
 from committee_qa.render import answer_markdown, answer_text
 from conftest import CITY, COUNTY
 

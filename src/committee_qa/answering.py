@@ -14,11 +14,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from .abstention import AbstentionModel
+from .quoting import is_heading, is_title_line, neighbours, quotable, quote_lines, units
 from .schema import Answer, AnswerSentence, Chunk, Citation, Decision, Passage
 from .specifics import missing_specifics
 from .structure import MONTHS as MONTH_NAMES
 from .structure import paragraph_at
-from .text import split_sentences, terms
+from .text import terms
 
 NOT_IN_PAPERS = "The papers do not answer this question."
 
@@ -31,10 +32,8 @@ _ASKS_WHEN = re.compile(r"\bwhen\b", re.IGNORECASE)
 _ASKS_LATEST = re.compile(r"\b(last|latest|most recent\w*|newest)\b", re.IGNORECASE)
 _ASKS_DISCUSSION = re.compile(r"\b(discuss\w*|debat\w*|consider\w*|talk\w*)\b", re.I)
 _DECISION = re.compile(r"^(RESOLVED|That the Committee|The Committee (is asked|agreed))")
-_BULLET = re.compile(r"^\s*(?:[-•*]\s*)+")
 _FIGURE = re.compile(r"(?<![\w.])(?:£|\d)[\d,.]*\d*%?(?!\.\d)")  # 38, 4.82%, £170,000
 _LIST_MARKER = re.compile(r"^\s*(?:\(?[a-z]{1,2}\)|\(?\d{1,2}\)|\d+(?:\.\d+)+)\s+")
-_ITEM = re.compile(r"^\s*(?:[-•*]\s|\(?[a-z]{1,2}\)\s|\(?\d{1,2}\)\s|\d+(?:\.\d+)+\s)")
 
 EmbedTexts = Callable[[Sequence[str]], list[list[float]]]
 
@@ -63,6 +62,7 @@ class _Candidate:
     coverage: float
     similarity: float
     score: float
+    unit: int = 0  # its place among the passage's units
 
 
 class Answerer:
@@ -123,7 +123,7 @@ class Answerer:
         pairs = tuple(sorted(signals.items()))
         if declines:
             return replace(_abstain(question, NOT_IN_PAPERS), signals=pairs)
-        return replace(self._compose(question, passages, candidates), signals=pairs)
+        return replace(self._compose(question, passages, candidates, weights), signals=pairs)
 
     def _signals(self, question: str, passages: Sequence[Passage], weights: dict[str, float],
                  candidates: list[_Candidate], usable: set[int]) -> dict[str, float]:
@@ -172,10 +172,11 @@ class Answerer:
             # Words naming the paper's meeting (council, committee, date, title) pick the
             # paper, not the sentence: every sentence of the paper has them.
             context_terms = set(terms(_context(passage.chunk)))
-            units = _units(passage.chunk.text)
-            unit_terms = [set(terms(u)) for _, u in units]
-            for i, ((offset, sentence), words) in enumerate(zip(units, unit_terms)):
-                if len(words) < 3 or _is_heading(sentence):
+            found_units = units(passage.chunk.text)
+            unit_terms = [set(terms(u.text)) for u in found_units]
+            for i, (unit, words) in enumerate(zip(found_units, unit_terms)):
+                offset, sentence = unit.start, unit.text
+                if len(words) < 3 or is_heading(sentence):
                     continue
                 # Words of the heading and of the council's name count for half, and of the
                 # sentence just before for a third: they say what the sentence is about
@@ -199,7 +200,9 @@ class Answerer:
                     score += 0.05  # it gives what is asked for: a person, a date
                 if wants_decision and _DECISION.match(_LIST_MARKER.sub("", sentence)):
                     score += 0.3  # resolutions answer "what was decided" first
-                found.append(_Candidate(n, offset, sentence, coverage, 0.0, score))
+                if is_title_line(sentence):
+                    score -= 0.15  # a title names what a passage is about; it tells nothing
+                found.append(_Candidate(n, offset, sentence, coverage, 0.0, score, i))
         # Meaning is weighed for the most promising sentences only: it costs a model call.
         found.sort(key=lambda c: -c.score)
         shortlist = found[: self.policy.shortlist]
@@ -227,7 +230,7 @@ class Answerer:
         return [sum(a * b for a, b in zip(q, v)) for v in vectors]
 
     def _compose(self, question: str, passages: Sequence[Passage],
-                 candidates: list[_Candidate]) -> Answer:
+                 candidates: list[_Candidate], weights: dict[str, float]) -> Answer:
         best = candidates[0].score
         if _ASKS_LATEST.search(question):
             candidates = _newest_first(question, passages, candidates,
@@ -273,9 +276,37 @@ class Answerer:
             _citation(n, passages[p], first_quoted[p])
             for p, n in sorted(numbers.items(), key=lambda kv: kv[1])
         )
-        sentences = tuple(AnswerSentence(c.text, numbers[c.passage]) for c in chosen)
+        sentences = _with_neighbours(chosen, passages, numbers, weights)
         dated = len(dates) > 1 or bool(_ASKS_WHEN.search(question)) and any(dates)
         return Answer(question, sentences, citations, abstained=False, dated=dated)
+
+
+def _with_neighbours(chosen: Sequence[_Candidate], passages: Sequence[Passage],
+                     numbers: dict[int, int],
+                     weights: dict[str, float]) -> tuple[AnswerSentence, ...]:
+    """The chosen sentences, each with the neighbours it needs to carry its point
+    (quoting.neighbours), every one once, in the order of the passage."""
+    def weigh(text: str) -> dict[str, float]:
+        return {t: weights[t] for t in set(terms(text)) if t in weights}
+
+    sentences: list[AnswerSentence] = []
+    quoted: set[tuple[int, int]] = set()
+    for c in chosen:
+        text = passages[c.passage].chunk.text
+        found = units(text)
+        if not (0 <= c.unit < len(found)) or found[c.unit].text != c.text:
+            before, after = [], []
+        else:
+            before, after = neighbours(text, found, c.unit, weigh)
+        run = [*before, None, *after]  # None: the chosen sentence itself
+        for unit in run:
+            key = (c.passage, c.offset if unit is None else unit.start)
+            if key in quoted:
+                continue
+            quoted.add(key)
+            sentences.append(AnswerSentence(c.text if unit is None else unit.text,
+                                            numbers[c.passage]))
+    return tuple(sentences)
 
 
 def _newest_first(question: str, passages: Sequence[Passage], candidates: list[_Candidate],
@@ -301,7 +332,7 @@ def answer_from_register(question: str, found: Sequence[tuple[Decision, Chunk]],
     citations: list[Citation] = []
     sentences: list[AnswerSentence] = []
     for decision, chunk in found[:limit]:
-        quote = _quote_lines(quotable(chunk.text), decision.text.split("\n"))
+        quote = quote_lines(quotable(chunk.text), decision.text.split("\n"))
         if not quote:
             continue
         if chunk.chunk_id not in numbers:
@@ -312,16 +343,6 @@ def answer_from_register(question: str, found: Sequence[tuple[Decision, Chunk]],
     if not sentences:
         return _abstain(question, NOT_IN_PAPERS)
     return Answer(question, tuple(sentences), tuple(citations), abstained=False, dated=True)
-
-
-def _quote_lines(passage: str, lines: Sequence[str]) -> str:
-    """The stretch of a passage from its first line to its last, exactly as it stands."""
-    start = passage.find(lines[0])
-    if start < 0:
-        return ""
-    end = passage.find(lines[-1], start)
-    end = start + len(lines[0]) if end < 0 else end + len(lines[-1])
-    return passage[start:end].rstrip(";, ")
 
 
 def idf_from(document_frequency: dict[str, int], documents: int) -> Callable[[str], float]:
@@ -346,53 +367,6 @@ def _citation(n: int, passage: Passage, quoted: _Candidate | None = None) -> Cit
                     council=chunk.council, committee=chunk.committee,
                     meeting_date=chunk.meeting_date, item=chunk.item,
                     item_title=chunk.item_title, paragraph=paragraph)
-
-
-def quotable(text: str) -> str:
-    """A passage as answers quote it: one line, without bullets or bold marks.
-
-    Every sentence of an answer is a substring of quotable(cited passage): the trust rule.
-    """
-    lines = (_BULLET.sub("", line) for line in text.split("\n"))
-    return " ".join(" ".join(lines).replace("**", "").split())
-
-
-def _units(text: str) -> list[tuple[int, str]]:
-    """The sentences of a passage, with their offsets. A short line ending in ':' keeps the
-    list it opens, and a run of short lines (a name over a job title) stays together."""
-    spans = split_sentences(text)
-    units: list[tuple[int, str]] = []
-    i = 0
-    while i < len(spans):
-        start, end = spans[i]
-        i += 1
-        if text[start:end].rstrip("*").endswith(":") and end - start <= 80:
-            first = i
-            while i < len(spans) and i - first < 8 and _is_item(text, spans[i][0]):
-                i += 1
-            end = spans[i - 1][1] if i > first else end
-        elif _is_short_line(text[start:end]):
-            while i < len(spans) and i < len(spans) and _is_short_line(
-                    text[spans[i][0]:spans[i][1]]) and spans[i][1] - start <= 240:
-                end = spans[i][1]
-                i += 1
-        units.append((start, quotable(text[start:end]).rstrip(";, ")))
-    return units
-
-
-def _is_short_line(sentence: str) -> bool:
-    return len(sentence) <= 70 and "\n" not in sentence.strip() and not sentence.rstrip(
-        "*").endswith((".", ";", ":", "?"))
-
-
-def _is_item(text: str, start: int) -> bool:
-    line_start = text.rfind("\n", 0, start) + 1
-    return start - line_start <= 8 and bool(_ITEM.match(text[line_start:]))
-
-
-def _is_heading(sentence: str) -> bool:
-    letters = [c for c in sentence if c.isalpha()]
-    return bool(letters) and all(c.isupper() for c in letters)
 
 
 _WHO = re.compile(r"^\s*(who|whom|whose)\b|\bwhich (councillors?|members?|officers?|persons?|"
