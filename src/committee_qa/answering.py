@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from .abstention import AbstentionModel
+from .asking import KIND_OF_ANSWER, answer_type, kind_of_answer
 from .quoting import is_heading, is_title_line, neighbours, quotable, quote_lines, units
 from .schema import Answer, AnswerSentence, Chunk, Citation, Decision, Passage
 from .specifics import missing_specifics
@@ -99,15 +100,15 @@ class Answerer:
             return _abstain(question, NOT_IN_PAPERS)
         # A question that asks for a figure, a date or a person is answered by a sentence
         # that gives one, or not at all.
-        asked = _answer_type(question)
+        asked = answer_type(question)
         if asked is not None:
             # "When did the committee last discuss ...?": the meeting's own date answers.
-            by_meeting = _kind_of_answer(question) == "date" and bool(
+            by_meeting = kind_of_answer(question) == "date" and bool(
                 _ASKS_DISCUSSION.search(question) or _ASKS_DECISION.search(question))
             typed = [c for c in candidates if asked.search(c.text) or (
                 by_meeting and passages[c.passage].chunk.meeting_date)]
             if not typed:
-                kind = _KIND_OF_ANSWER[_kind_of_answer(question) or ""]
+                kind = KIND_OF_ANSWER[kind_of_answer(question) or ""]
                 return _abstain(question, f"{NOT_IN_PAPERS[:-1]}: the closest passages give "
                                           f"no {kind}.")
             candidates = typed + [c for c in candidates if c not in typed]
@@ -162,7 +163,7 @@ class Answerer:
         total = sum(weights.values())
         wants_figure = bool(_QUANTITY.search(question))
         wants_decision = bool(_ASKS_DECISION.search(question))
-        asked = None if wants_figure and not _ASKS_WHEN.search(question) else _answer_type(
+        asked = None if wants_figure and not _ASKS_WHEN.search(question) else answer_type(
             question)
         found: list[_Candidate] = []
         for n, passage in enumerate(passages):
@@ -206,7 +207,7 @@ class Answerer:
         # Meaning is weighed for the most promising sentences only: it costs a model call.
         found.sort(key=lambda c: -c.score)
         shortlist = found[: self.policy.shortlist]
-        asked = _answer_type(question)
+        asked = answer_type(question)
         if asked is not None:  # the best sentences that give what is asked are weighed too
             shortlist += [c for c in found[self.policy.shortlist:] if asked.search(c.text)][:3]
         # The opening of a sentence carries its meaning; long ones would cost the most.
@@ -367,56 +368,6 @@ def _citation(n: int, passage: Passage, quoted: _Candidate | None = None) -> Cit
                     council=chunk.council, committee=chunk.committee,
                     meeting_date=chunk.meeting_date, item=chunk.item,
                     item_title=chunk.item_title, paragraph=paragraph)
-
-
-_WHO = re.compile(r"^\s*(who|whom|whose)\b|\bwhich (councillors?|members?|officers?|persons?|"
-                  r"people|residents?)\b", re.I)
-_WHEN_ASKED = re.compile(r"^\s*when\b|\b(what|which) (date|day|time)\b|\bon what date", re.I)
-# A sum of money is asked for, or a count or share.
-_HOW_MUCH = re.compile(r"\bhow much\b|\b(?:what|which) (?:\w+ ){0,3}?(?:amount|sum|price|cost|"
-                       r"total|fee|value|precept|grant|contribution|surplus|deficit|"
-                       r"balance)\b|\bwhat did\b.{0,60}\bcost\b", re.I)
-_HOW_MANY = re.compile(r"\bhow many\b|\b(what|which) (number|figure|percentage|proportion|"
-                       r"share)\b|\bby how many\b", re.I)
-# A person or a post: a title, or a name as minutes write it ("Jim Ellis", "J. Woods").
-_PERSON = re.compile(r"\b(?:Cllrs?|Councillors?|Mr|Mrs|Ms|Miss|Dr|Mayor|Chair(?:man)?|Clerk|"
-                     r"Commissioner|Officer|Director|Manager|Treasurer|Secretary|Chief)\b|"
-                     r"\b[A-Z]\.? ?[A-Z][a-z]+\b|\b[A-Z][a-z]+ (?!(?:Council|Committee|Board|"
-                     r"Authority|Group|Fund|Road|Street|Hall|Centre|Plan|Policy|Report|Scheme|"
-                     r"Trust|Service|Services|Panel|Meeting)\b)[A-Z][a-z]+\b")
-_DATE_WORDS = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|"
-                         r"October|November|December|Monday|Tuesday|Wednesday|Thursday|"
-                         r"Friday|Saturday|Sunday)\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|"
-                         r"\b(?:19|20)\d\d\b", re.I)
-# An amount: money, a percentage, a count; not a year, nor a minute number.
-_FIGURE_WORDS = re.compile(r"[£$€]\s?\d|\d\s?%|\b\d{1,3}(?:,\d{3})+\b|"
-                           r"(?<![\d/.-])\b(?!(?:19|20)\d\d\b)\d+(?:\.\d+)?\b(?![/.-]\d)|"
-                           r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
-                           r"twelve|twenty|thirty|forty|fifty|hundred|thousand|million|dozen|"
-                           r"unanimous\w*|none|nil)\b", re.I)
-_MONEY = re.compile(r"[£$€]\s?\d|\b\d[\d,.]*\s?(?:pounds|dollars|euros|pence|[kKmM]\b|"
-                    r"million|bn|billion|p\b)|\b(?:nil|free of charge|no charge)\b", re.I)
-_KIND_OF_ANSWER = {"person": "person or post", "date": "date", "amount": "sum of money",
-                   "count": "figure"}
-
-
-def _answer_type(question: str) -> re.Pattern[str] | None:
-    """What a sentence must hold to answer the question: a person, a date, a figure."""
-    kind = _kind_of_answer(question)
-    return {"person": _PERSON, "date": _DATE_WORDS, "amount": _MONEY,
-            "count": _FIGURE_WORDS}.get(kind or "")
-
-
-def _kind_of_answer(question: str) -> str | None:
-    if _WHO.search(question):
-        return "person"
-    if _WHEN_ASKED.search(question):
-        return "date"
-    if _HOW_MANY.search(question):
-        return "count"
-    if _HOW_MUCH.search(question):
-        return "amount"
-    return None
 
 
 def _context(chunk: Chunk) -> str:

@@ -1,0 +1,32 @@
+"""What a question asks for, and whether a sentence gives it: literal questions and lines."""
+
+import pytest
+
+from committee_qa.asking import answer_type, kind_of_answer
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("Who chaired the meeting?", "person"),
+    ("Which councillors sent apologies?", "person"),
+    ("When will the works start?", "date"),
+    ("On what date was the precept set?", "date"),
+    ("How much did the parish pay for the bench?", "amount"),
+    ("What was the total value of the variations?", "amount"),
+    ("What fee does the by-law charge?", "amount"),
+    ("How many votes were cast for the motion?", "count"),
+    ("What percentage of staff stayed five years?", "count"),
+    ("What did Ofsted rate the service?", None),
+    ("What did the committee decide about the budget?", None),
+])
+def test_the_kind_of_answer_a_question_asks_for(question: str, kind: str | None) -> None:
+    assert kind_of_answer(question) == kind
+
+
+def test_a_sum_of_money_is_not_a_vote_or_a_year() -> None:
+    money = answer_type("How much did the contract cost?")
+    assert money is not None
+    assert money.search("awarded for $176,634.70") and money.search("a grant of £1.2m")
+    assert not money.search("the Board voted 5-0 in 2018")
+    count = answer_type("How many bedrooms were proposed?")
+    assert count is not None and count.search("a 58 bed scheme")
+    assert not count.search("in 2018") and count.search("three storeys")
