@@ -16,6 +16,10 @@ NOTES = BENCH / "NOTES.md"  # hand-written findings, rendered under the figures
 # write and ledger commit, one short model call, the keyword update. "Proportional to that
 # paper only" is read as: no more than the paper's share of a full ingest plus this.
 FIXED_COST_S = 0.5
+# The question kinds of bench/run.py that ask the same facts in words naming their council,
+# committee and meeting year, plain and with filters.
+NAMED = "names council, committee, year"
+NAMED_FILTERED = "names council, committee, year + filters"
 
 
 def _alive(pid: int) -> bool:
@@ -111,6 +115,14 @@ def target_rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         rows.append((f"question latency p95, {kind_label}", "≤ 150 ms",
                      _fmt(lat and lat["p95"], " ms"),
                      _verdict(None if not lat else lat["p95"] <= 150, at_100k)))
+    quoted = _get(r, "questions", "answer_quotes_expected_figure") or {}
+    if NAMED in quoted:
+        plain, filtered = quoted[NAMED], quoted.get(NAMED_FILTERED, "—")
+        found, asked = (int(x) for x in plain.split("/"))
+        rows.append(("a question naming its council, committee and meeting year: answer "
+                     "quotes the figure, plain / the same words with committee and year "
+                     "filters", "plain ≥ 60 in 100", f"{plain} / {filtered}",
+                     _verdict(found * 100 >= 60 * asked)))
     first = _get(r, "questions", "cold_start_marks_s", "first_answer")
     rows.append(("cold start to first answer (fresh process, library)", "≤ 15 s",
                  _fmt(first, " s"), _verdict(None if first is None else first <= 15, at_100k)))
@@ -273,9 +285,14 @@ def render(results: Path, out: Path) -> None:
         "written by that run. Targets set at 100k chunks (latency, cold start, memory) are "
         "shown at 10k for information only.", ""]
     latest: dict[str, dict[str, Any]] = {}
+    partial: dict[str, list[dict[str, Any]]] = {}  # newer runs of only some phases
     for r in runs:
         size = "100k" if r["target_chunks"] >= 100_000 else f"{r['target_chunks']:,}"
         if r.get("complete") or _alive(r.get("pid", 0)):
+            if not {"raw", "ingest"} <= set(r["phases"]):  # not the whole benchmark
+                if size not in latest:
+                    partial.setdefault(size, []).append(r)
+                continue
             latest.setdefault(size, r)
     if "100k" not in latest:
         lines += ["**100k chunks: no complete run yet in this environment.**", ""]
@@ -285,6 +302,13 @@ def render(results: Path, out: Path) -> None:
             lines += [f"## The targets at {size} chunks (run `{r['label']}`, commit "
                       f"{r['machine']['commit'].split()[0]})", "",
                       *_table(("measure", "target", "measured", ""), target_rows(r)), ""]
+        for newer in partial.get(size, []):
+            measured = [row for row in target_rows(newer)
+                        if row[2] not in ("—", "— MB / — MB") and row[3] != "not measured"]
+            if measured:
+                lines += [f"Measured since by run `{newer['label']}` (only the phases in "
+                          "its command):", "",
+                          *_table(("measure", "target", "measured", ""), measured), ""]
     if NOTES.exists():
         lines += [NOTES.read_text(encoding="utf-8").rstrip(), ""]
     lines += ["# Every run, newest first", ""]

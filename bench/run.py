@@ -33,7 +33,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
-from corpus import GeneratedPaper, make_paper, write_paper  # noqa: E402
+from corpus import Fact, GeneratedPaper, make_paper, write_paper  # noqa: E402
 from measure import (  # noqa: E402
     T0_VARIABLE,
     Stages,
@@ -42,6 +42,7 @@ from measure import (  # noqa: E402
     peak_rss_mb,
     summary_ms,
 )
+from report import NAMED, NAMED_FILTERED  # noqa: E402
 
 from committee_qa.chunking import chunk_paper  # noqa: E402
 from committee_qa.papers import read_paper  # noqa: E402
@@ -277,9 +278,42 @@ def question_set(run: Run, made: list[GeneratedPaper]) -> Path:
                           "answer": fact.answer, "committee": fact.keyword,
                           "doc_type": fact.doc_type, "since": str(int(fact.meeting_date[:4]) - 2)})
     rng.shuffle(questions)
+    # The same facts asked twice: in words that name their council, committee and meeting
+    # year, plain, and with that committee and year set as filters too (appended after the
+    # shuffle, so the kinds above are asked as in earlier runs).
+    named = []
+    for fact in unique[3 * n : 4 * n]:
+        words = naming(fact, rng)
+        year = fact.meeting_date[:4]
+        named.append({"kind": NAMED, "question": words, "answer": fact.answer})
+        named.append({"kind": NAMED_FILTERED, "question": words, "answer": fact.answer,
+                      "committee": fact.keyword, "since": year, "until": year})
+    rng.shuffle(named)
+    questions += named
     path = run.work / "questions.json"
     path.write_text(json.dumps(questions, indent=1), encoding="utf-8")
     return path
+
+
+_COUNCIL_KINDS = {"County", "City", "Borough", "District", "Metropolitan", "Council"}
+
+
+def naming(fact: Fact, rng: random.Random) -> str:
+    """The fact's question led by its council, committee and meeting year, as a person might
+    write them: the full names, or the council's own words and the committee's keyword."""
+    year = fact.meeting_date[:4]
+    words = fact.council.split()
+    while words and words[-1] in _COUNCIL_KINDS:
+        words.pop()
+    short = " ".join(words)
+    committee = f"{fact.keyword} Committee"
+    lead = rng.choice((
+        f"{fact.council}, {fact.committee}, meetings in {year}:",
+        f"At the {year} meetings of {short}'s {committee}:",
+        f"{short} {committee}, minutes and reports of {year}:",
+        f"In the {fact.committee} of {fact.council}, at its meetings in {year}:",
+    ))
+    return f"{lead} {fact.question}"
 
 
 def child_env() -> dict[str, str]:

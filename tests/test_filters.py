@@ -5,7 +5,15 @@ from dataclasses import replace
 import pytest
 
 from committee_qa.errors import FilterError
-from committee_qa.filters import admits, dates_asked_about, describe, parse_filters, prefer
+from committee_qa.filters import (
+    admits,
+    committees_named,
+    councils_named,
+    dates_asked_about,
+    describe,
+    parse_filters,
+    prefer,
+)
 from committee_qa.schema import Chunk, Filters
 
 
@@ -92,3 +100,43 @@ def test_filters_are_described_in_words() -> None:
 def test_a_meeting_date_that_does_not_exist_is_said_to_be_wrong() -> None:
     with pytest.raises(FilterError, match=r"^There was no 31 February 2017: please check "):
         dates_asked_about("What was decided on 31 February 2017?")
+
+
+COUNCILS = ("Township of Nipissing", "Barsetshire County Council",
+            "Nottinghamshire County Council", "Wessex Vale District Council",
+            "London Borough of Hammersmith and Fulham", "Municipality of Bayham, Ontario")
+
+
+@pytest.mark.parametrize("question,named", [
+    ("What did Nipissing Council resolve about the bag limit?", ("Township of Nipissing",)),
+    ("How many potholes did BARSETSHIRE's Highways Committee report in 2019?",
+     ("Barsetshire County Council",)),
+    ("What did Hammersmith & Fulham's Cabinet decide?",
+     ("London Borough of Hammersmith and Fulham",)),
+    ("How much did Bayham budget for the museum?", ("Municipality of Bayham, Ontario",)),
+    ("What did Wessex Vale decide?", ("Wessex Vale District Council",)),
+    ("What did Nottingham City Council decide?", ()),  # not Nottinghamshire
+    ("What did Wessex decide?", ()),  # a council is named by all its own words
+    ("What did the county council decide?", ()),
+])
+def test_a_council_is_named_by_its_own_words(question: str, named: tuple[str, ...]) -> None:
+    assert councils_named(question, COUNCILS) == named
+
+
+COMMITTEES = ("Highways and Transport Committee", "Planning Committee", "Cabinet", "Council",
+              "Licensing Sub-Committee", "Children and Young People Scrutiny Committee")
+
+
+@pytest.mark.parametrize("question,named", [
+    ("How many potholes did Barsetshire's Highways Committee report in 2019?",
+     ("Highways and Transport Committee",)),
+    ("What did the Planning Committee decide about the site?", ("Planning Committee",)),
+    ("What did Lichfield's cabinet approve?", ("Cabinet",)),
+    ("What did the licensing sub-committee decide?", ("Licensing Sub-Committee",)),
+    ("What did the Children's Committee hear?",
+     ("Children and Young People Scrutiny Committee",)),
+    ("How many planning appeals were decided?", ()),  # planning, but no committee named
+    ("What did Nipissing Council resolve?", ()),  # "Council" alone names no committee
+])
+def test_a_committee_is_named_as_a_committee(question: str, named: tuple[str, ...]) -> None:
+    assert committees_named(question, COMMITTEES) == named

@@ -28,7 +28,7 @@ def test_a_sound_index_reports_what_it_holds(sample_index: Path, sample_assistan
     assert result.exit_code == 0, result.output
     chunks = sample_assistant.store.count_chunks()
     assert f"papers:    2\npassages:  {chunks}\ndecisions: 4\n" in result.output
-    assert "model:     all-MiniLM-L6-v2-int8 (schema 2)" in result.output
+    assert "model:     all-MiniLM-L6-v2-int8 (schema 3)" in result.output
     assert result.output.rstrip().endswith("no problems found")
 
 

@@ -1,6 +1,7 @@
 """Reading real files of every format, and every kind of bad file, into papers."""
 
 import hashlib
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -19,6 +20,10 @@ from committee_qa.papers import (
     ocr_available,
     read_paper,
 )
+from committee_qa.papers.garbled import repair_garbled
+from committee_qa.papers.layout import drop_running_lines, join_wrapped_lines, vocabulary
+from committee_qa.papers.tables import table_rows
+from committee_qa.papers.text import normalise
 from conftest import CITY, COUNTY, SAMPLES
 
 
@@ -124,6 +129,220 @@ def test_web_page_saved_as_pdf_is_refused_as_corrupt(tmp_path: Path) -> None:
     path.write_text("<html><body>404 Not Found</body></html>")
     assert refusal(path) == ("download.pdf: is a web page saved as .pdf, not a PDF (a download "
                              "that led to an error page?); download the PDF again")
+
+
+# PDF as a person reads it: broken character maps, running heads, wrapped lines
+
+
+def glyph_number_pdf(path: Path, lines: list[str]) -> Path:
+    """A PDF whose font (Identity-H, no ToUnicode map) gives glyph numbers for characters,
+    as a TrueType font subset does: 'T' is glyph 55, the space glyph 3, '’' glyph 182."""
+    glyphs = {"’": 182, "–": 177, "“": 179, "”": 180}
+    ops = ["BT /F1 11 Tf 72 720 Td 14 TL"]
+    for line in lines:
+        codes = "".join(f"{glyphs.get(c, ord(c) - 29):04X}" for c in line)
+        ops.append(f"<{codes}> Tj T*")
+    stream = "\n".join([*ops, "ET"]).encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEE+Calibri /Encoding /Identity-H"
+        b" /DescendantFonts [6 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /ABCDEE+Calibri /DW 500"
+        b" /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (n, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
+def test_pdf_font_giving_glyph_numbers_is_read_as_its_words(tmp_path: Path) -> None:
+    lines = ["That the Clerk’s Report – “Allotments” – be received and noted.",
+             "Resolved that the committee approves the budget for the year."]
+    path = glyph_number_pdf(tmp_path / "minutes.pdf", lines)
+    assert read_paper(path).text == "\n".join(lines)
+
+
+def test_text_shifted_by_a_constant_is_shifted_back() -> None:
+    assert repair_garbled("7KDW\x03WKH\x03&OHUN¶V\x035HSRUW\x03EH\x03UHFHLYHG\x03DQG\x03WKDW"
+                          "\x03WKH\x03FRXQFLO\x03DSSURYHV\x03WKH\x03SODQ\x11\nMayor: Tom Piper"
+                          ) == ("That the Clerk’s Report be received and that the council "
+                                "approves the plan.\nMayor: Tom Piper")
+    shifted = "".join(chr(ord(c) + 3) if c.isalpha() else c for c in
+                      "the report of the director was noted and the recommendations agreed")
+    assert repair_garbled(shifted) == ("the report of the director was noted and the "
+                                       "recommendations agreed")
+
+
+@pytest.mark.parametrize("text", [
+    "CAPITAL BUDGET AND ASSET MANAGEMENT FORECAST\nRESERVES PLANNING",
+    "R2023-001 S. Kirkey, T. Butler:\nR2023-002 D. Yemm, S. Foote:\nCroskery-Hodgins.",
+    "2025 Replace Municipal Admin Vehicle $45,000 Taxes\n2026 Paint Interior $7,500 Taxes",
+    "Nantyrhibo, Llandeilo, Cwmifor, Penybanc, Ffairfach, Rhosmaen\nGwenfyl Evans, Owen Llwyd",
+    "- Mrs Jane Davies, Clerk’s June Salary, Cheque No 1372 £450.00",
+])
+def test_real_text_is_never_shifted(text: str) -> None:
+    assert repair_garbled(text) == text
+
+
+class _HeadedPDF(FPDF):
+    def header(self) -> None:
+        self.set_font("Helvetica", size=9)
+        self.cell(0, 6, f"Township of Ashby - Council Minutes - 3 January {2023}")
+        self.ln(10)
+
+    def footer(self) -> None:
+        self.set_y(-15)
+        self.set_font("Helvetica", size=9)
+        self.cell(0, 6, f"Page {self.page_no()} of 4", align="C")
+
+
+def test_running_heads_and_page_numbers_are_dropped_and_pages_kept(tmp_path: Path) -> None:
+    pdf = _HeadedPDF()
+    for n in range(1, 5):
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=12)
+        pdf.multi_cell(0, 8, f"Minute {n}. The council noted item {n}.")
+    pdf.output(str(tmp_path / "minutes.pdf"))
+    paper = read_paper(tmp_path / "minutes.pdf")
+    assert paper.text.count("Township of Ashby") == 1  # kept where it first stands
+    assert "Page" not in paper.text and " of 4" not in paper.text
+    assert paper.text.startswith("Township of Ashby - Council Minutes - 3 January 2023\n")
+    assert [paper.page_at(paper.text.index(f"Minute {n}.")) for n in range(1, 5)] == [1, 2, 3, 4]
+
+
+def test_head_naming_its_page_is_dropped_from_the_second_page_on() -> None:
+    pages = ["MINUTES\nThe meeting began at 6:30 p.m.", "Page 2 – Minutes – January 3, 2023\n\n"
+             "That the minutes be adopted.", "January 3, 2023 – Minutes – Page 3\nCarried.\n3"]
+    assert drop_running_lines(pages) == ["MINUTES\nThe meeting began at 6:30 p.m.",
+                                         "\nThat the minutes be adopted.", "Carried."]
+
+
+def test_lone_numbers_that_do_not_count_the_pages_stay() -> None:
+    pages = ["YEAR ESTIMATE\n2024\n45", "YEAR ESTIMATE\n2025\n7"]
+    assert drop_running_lines(pages) == pages
+
+
+WRAPPED = """A regular meeting of the Township of Ashby Council was held on Tuesday, January 3, at
+6:30 p.m. in the Community Centre, where the Clerk presented a report which was recom-
+mended for adoption by the Land Planning and Technology Administrator-
+Deputy Treasurer, with the well-being of residents in mind and the decision-
+making of the council open to all, as per the Municipal Act and the
+2021 Census figures.
+R2023-001 S. Kirkey, T. Butler:
+That the minutes of the Council meeting held December 20, 2022, be adopted as
+published.  Carried.
+1. That this Council does approve "in principle" the Application to purchase the
+2. Shore Road Allowance located in front of the lot, and the following conditions:
+• The Council shall select an independent search firm specializing in fishery issues and
+environmental issues to complete an independent investigation.
+COMMITTEE REPORTS
+Mayor: Eastholme Home for the Aged"""
+
+
+def test_lines_wrapped_mid_sentence_are_joined_and_broken_words_made_whole() -> None:
+    words = vocabulary(WRAPPED + "\nThe decision, the making.")  # the rest of the paper
+    assert join_wrapped_lines(WRAPPED, words).split("\n") == [
+        "A regular meeting of the Township of Ashby Council was held on Tuesday, January 3, at "
+        "6:30 p.m. in the Community Centre, where the Clerk presented a report which was "
+        "recommended for adoption by the Land Planning and Technology Administrator-Deputy "
+        "Treasurer, with the well-being of residents in mind and the decision-making of the "
+        "council open to all, as per the Municipal Act and the 2021 Census figures.",
+        "R2023-001 S. Kirkey, T. Butler:",
+        "That the minutes of the Council meeting held December 20, 2022, be adopted as "
+        "published.  Carried.",
+        '1. That this Council does approve "in principle" the Application to purchase the',
+        "2. Shore Road Allowance located in front of the lot, and the following conditions:",
+        "• The Council shall select an independent search firm specializing in fishery issues "
+        "and environmental issues to complete an independent investigation.",
+        "COMMITTEE REPORTS",
+        "Mayor: Eastholme Home for the Aged",
+    ]
+
+
+def test_table_of_short_lines_is_left_as_it_is() -> None:
+    table = "YEAR PROJECT ESTIMATE\n2024 Pick Up Truck Year 5 of 5\nUTV Year 5 of 5\n$150,000"
+    assert join_wrapped_lines(table) == table
+
+
+TABLE = [("YEAR", "PROJECT DESCRIPTION", "ESTIMATE", "METHOD"),
+         ("2024", "Pick Up Truck Year 5 of 5", "$30,000", "Reserves"),
+         ("2025", "Replace Municipal Admin Vehicle", "$45,000", "Taxes"),
+         ("2026", "Paint Interior of Building", "$7,500", "Taxes"),
+         ("2027", "Auto Extrication Tools", "$75,000", "Reserves"),
+         ("2028", "Station 1/Comm Centre Exterior", "$200,000", "Taxation"),
+         ("2029", "Pump 2 Year 1 of 5", "$400,000", "Financing"),
+         ("2030", "Pick Up Truck Year 1 of 5", "$75,000", "Financing")]
+
+
+def test_table_drawn_column_by_column_is_read_in_rows(tmp_path: Path) -> None:
+    if not shutil.which("pdftotext"):
+        pytest.skip("needs poppler-utils (pdftotext)")
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    for column, x in enumerate((15, 35, 110, 140)):  # the text layer holds one cell a line
+        for n, row in enumerate(TABLE):
+            pdf.text(x, 30 + 8 * n, row[column])
+    pdf.output(str(tmp_path / "forecast.pdf"))
+    lines = read_paper(tmp_path / "forecast.pdf").text.split("\n")
+    assert "2025   Replace Municipal Admin Vehicle   $45,000   Taxes" in lines
+    assert "YEAR   PROJECT DESCRIPTION   ESTIMATE   METHOD" in lines
+
+
+SIDE_BY_SIDE = """\
+       LANDFILL CAPITAL AND RESERVES
+                  LANDFILL CAPITAL FORECAST
+YEAR   PROJECT DESCRIPTION        ESTIMATE                 LANDFILL RESERVES PLAN
+2024                                            YEAR   RESERVE DESCRIPTION              AMOUNT
+2025                                            2024   Closure/Rehabilitation Reserve   $25,000
+2026                                            2025   Closure/Rehabilitation Reserve   $25,000
+2027   Bear Creek Landfill        $609,045.59   2026   Closure/Rehabilitation Reserve   $25,000
+       Closure or Rehabilitation                2027   Closure/Rehabilitation Reserve   $30,000
+2028                                            2028   Closure/Rehabilitation Reserve   $30,000"""
+
+
+def test_two_tables_side_by_side_are_read_one_after_the_other() -> None:
+    assert table_rows(SIDE_BY_SIDE).split("\n") == [
+        "LANDFILL CAPITAL AND RESERVES", "LANDFILL CAPITAL FORECAST",
+        "YEAR   PROJECT DESCRIPTION   ESTIMATE", "2024", "2025", "2026",
+        "2027   Bear Creek Landfill   $609,045.59", "Closure or Rehabilitation", "2028", "",
+        "LANDFILL RESERVES PLAN", "YEAR   RESERVE DESCRIPTION   AMOUNT",
+        "2024   Closure/Rehabilitation Reserve   $25,000",
+        "2025   Closure/Rehabilitation Reserve   $25,000",
+        "2026   Closure/Rehabilitation Reserve   $25,000",
+        "2027   Closure/Rehabilitation Reserve   $30,000",
+        "2028   Closure/Rehabilitation Reserve   $30,000",
+    ]
+
+
+def test_one_table_is_never_parted_at_its_own_columns() -> None:
+    table = "\n".join(f"{year}   Pick Up Truck Year {n} of 5        $30,000   Reserves"
+                      for n, year in enumerate(range(2024, 2030)))
+    assert table_rows(table) == table.replace("        ", "   ")
+
+
+def test_sentence_running_over_a_page_end_is_not_cut(tmp_path: Path) -> None:
+    wrap = "The council noted that the processing of the application would take time and"
+    paper = read_paper(make_pdf(tmp_path / "minutes.pdf", [wrap, "cost more than planned."]))
+    assert paper.text == wrap + "\ncost more than planned."
+    assert paper.page_at(paper.text.index("cost more")) == 2
+
+
+def test_soft_hyphen_ending_a_line_makes_the_word_whole() -> None:
+    assert normalise("the recom\u00ad\nmendation was agreed") == "the recommendation was agreed"
 
 
 def scanned_page(lines: list[str]) -> Image.Image:
@@ -294,6 +513,30 @@ def test_html_meta_charset_is_honoured(tmp_path: Path) -> None:
         '<html><head><meta charset="iso-8859-1"></head><body><p>A grant of £5,000 – agreed.</p>'
         "</body></html>".encode("cp1252"))
     assert read_paper(tmp_path / "old.html").text == "A grant of £5,000 – agreed."
+
+
+SITE = """<html><head><title>Minutes – February 6, 2018</title></head><body>
+<a class="skip-link" href="#content">Skip to content</a>
+<header id="masthead" role="banner"><nav role="navigation"><ul>
+<li><a href="/">Home</a></li><li><a href="/about">About</a><ul class="sub-menu">
+<li><a href="/map">Map &amp; Directions</a></li></ul></li><li><a href="/tax">Tax Info</a></li>
+</ul></nav></header>
+<div class="mobile-menu"><ul><li><a href="/">Home</a></li><li><a href="/b">Bids and Tenders</a>
+</li><li><a href="/c">By-Laws</a></li></ul></div>
+<article><header class="entry-header"><h1>Minutes – February 6, 2018</h1></header>
+<p>RESOLVED to approve the <a href="/budget">budget</a>.</p>
+<ul><li><a href="/a.pdf">Appendix A</a></li><li><a href="/b.pdf">Appendix B</a></li>
+<li><a href="/c.pdf">Appendix C</a></li></ul></article>
+<aside role="complementary"><h3>Township Weather</h3></aside>
+<footer id="colophon" role="contentinfo">© 2026 Ashby Township</footer>
+</body></html>"""
+
+
+def test_html_site_navigation_banners_and_sidebars_are_dropped(tmp_path: Path) -> None:
+    (tmp_path / "minutes.html").write_text(SITE, encoding="utf-8")
+    assert read_paper(tmp_path / "minutes.html").text == (
+        "# Minutes – February 6, 2018\n\nRESOLVED to approve the budget.\n\n"
+        "- Appendix A\n- Appendix B\n- Appendix C")
 
 
 # Plain text and markdown

@@ -1,12 +1,14 @@
 """Hybrid retrieval over the sample papers, with the real model and a real Chroma."""
 
+from pathlib import Path
+
 import pytest
 
 from committee_qa.filters import parse_filters
 from committee_qa.lc_retriever import CommitteePapersRetriever
 from committee_qa.retrieval import HybridRetriever, fuse
 from committee_qa.schema import Chunk
-from conftest import CITY, COUNTY
+from conftest import CITY, COUNTY, make_assistant
 
 
 def _chunk(i: int) -> Chunk:
@@ -115,3 +117,67 @@ def test_a_broad_filter_finds_what_naming_every_passage_finds(
             checked_alone += way == "checked" and named == [False]
         assert found["checked"] and found["checked"] == found["named"], given
     assert checked_alone  # the nearest of all held enough passages at least once
+
+
+def _library_minutes(folder: Path, name: str, council: str, visits: str) -> None:
+    """Minutes of a Libraries Committee, headed by its council's name ('' for none)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    header = f"{council.upper()}\n\n" if council else ""
+    (folder / name).write_text(
+        f"{header}LIBRARIES COMMITTEE\n\n"
+        "MINUTES of the meeting held at the Council Offices on 3 March 2021\n\n"
+        "Present: Councillor Proudie (Chair), Councillor Grantly\n\n"
+        "5 LIBRARY VISITS\n\n"
+        "The Head of Libraries presented the annual report on library visits.\n\n"
+        f"- (a) Library visits totalled {visits} in the year, counted at every branch;\n\n"
+        "RESOLVED to note the report.\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def councils_assistant(tmp_path_factory: pytest.TempPathFactory, embedder):
+    """Two councils' Libraries Committees reporting different figures in the same words,
+    and a paper whose council is not known."""
+    root = tmp_path_factory.mktemp("councils")
+    papers = root / "papers"
+    _library_minutes(papers, "barsetshire-libraries.txt", "Barsetshire County Council",
+                     "412,000")
+    _library_minutes(papers, "casterbridge-libraries.txt", "Casterbridge City Council",
+                     "233,000")
+    _library_minutes(papers, "unknown-libraries.txt", "", "101,000")
+    assistant = make_assistant(root / "index", embedder)
+    assert len(assistant.ingest([papers]).added) == 3
+    assert assistant.retriever.known("council") == ["Barsetshire County Council",
+                                                    "Casterbridge City Council"]
+    return assistant
+
+
+def _figures(passages) -> list[str]:
+    return [f for p in passages for f in ("412,000", "233,000", "101,000") if f in p.chunk.text]
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "keyword"])
+def test_a_council_named_in_the_question_ranks_its_passages_first(
+        councils_assistant, mode: str) -> None:
+    for council, figure in (("Barsetshire", "412,000"), ("Casterbridge", "233,000")):
+        _answer, passages = councils_assistant.ask_with_passages(
+            f"How many library visits did {council} record?", mode=mode)
+        found = _figures(passages)
+        # The paper of unknown council stays in play, as the named council's does; the
+        # other council's comes after both.
+        assert set(found[:2]) == {figure, "101,000"} and len(found) == 3, (council, found)
+
+
+def test_a_name_matching_no_known_council_changes_nothing(councils_assistant) -> None:
+    retrieve = councils_assistant.retriever.retrieve
+    question = "How many library visits did Wessex Vale record?"
+    plain = retrieve(question, 6)
+    assert retrieve(question, 6, prefer={"council": ("Wessex Vale District Council",)}) == plain
+    _answer, asked = councils_assistant.ask_with_passages(question)
+    assert [p.chunk.chunk_id for p in asked] == [p.chunk.chunk_id for p in plain]
+
+
+def test_a_preference_never_overrides_the_filters(councils_assistant) -> None:
+    passages = councils_assistant.retriever.retrieve(
+        "How many library visits?", 6, filters=parse_filters(since="2030"),
+        prefer={"council": ("Barsetshire County Council",)})
+    assert passages == []

@@ -110,6 +110,74 @@ def prefer(given: Filters, implied: Filters, known_dates: Iterable[str]) -> Filt
     return replace(given, since=implied.since, until=implied.until, undated=True)
 
 
+# Words that say what kind of body a council is, not which one: a clerk calls the
+# Township of Nipissing "Nipissing" and Barsetshire County Council "Barsetshire".
+_BODY_WORDS = frozenset((
+    "council", "councils", "county", "city", "borough", "district", "metropolitan", "town",
+    "parish", "community", "township", "municipality", "village", "london", "royal",
+    "national", "park", "authority", "port", "combined", "unitary", "regional", "the", "of",
+    "and", "for", "in", "on", "at"))
+# The word that makes a name a committee's ("the Highways Committee", "the Audit Panel").
+_COMMITTEE_WORDS = frozenset((
+    "committee", "committees", "subcommittee", "board", "panel", "forum", "group",
+    "commission", "meeting", "council", "assembly", "partnership"))
+_JOINING = frozenset(("and", "of", "the", "for", "sub"))
+_WORD = re.compile(r"[a-z0-9]+")
+_POSSESSIVE = re.compile(r"['\u2019]s\b")
+
+
+def councils_named(question: str, councils: Iterable[str]) -> tuple[str, ...]:
+    """The known councils a question names by their own words, whole words in any case:
+    "Nipissing" names "Township of Nipissing", "Nottingham" never "Nottinghamshire County
+    Council". A council whose name is only kind-of-body words is never named."""
+    words = set(_words(question))
+    named = []
+    for council in councils:
+        own = {w for w in _words(_core(council)) if w not in _BODY_WORDS}
+        if own and own <= words:
+            named.append(council)
+    return tuple(named)
+
+
+def committees_named(question: str, committees: Iterable[str]) -> tuple[str, ...]:
+    """The known committees a question names as a committee: its own words before the word
+    that makes it one ("the Highways Committee" names "Highways and Transport Committee";
+    "highways" alone does not), or, for a name without such a word ("Cabinet"), the name.
+    A committee whose name is only such words ("Council", "Board") is never named."""
+    words = _words(question)
+    present = set(words)
+    named = []
+    for committee in committees:
+        parts = _words(_core(committee))
+        heads = {w for w in parts if w in _COMMITTEE_WORDS}
+        own = {w for w in parts if w not in _COMMITTEE_WORDS and w not in _BODY_WORDS
+               and w not in _JOINING}
+        if not own:
+            continue
+        if not heads:
+            if own <= present:
+                named.append(committee)
+            continue
+        for i, word in enumerate(words):
+            if word not in heads:
+                continue
+            before = [w for w in words[max(0, i - 4):i] if w not in _JOINING]
+            if before and before[-1] in own:
+                named.append(committee)
+                break
+    return tuple(named)
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(_POSSESSIVE.sub("", text.lower()))
+
+
+def _core(name: str) -> str:
+    """A body's name without what follows it: "Municipality of Bayham, Ontario" -> its
+    first part; "Tintern Community Council (now ...)" -> "Tintern Community Council"."""
+    return re.split(r"[(,;/]", name, maxsplit=1)[0]
+
+
 def describe(filters: Filters) -> str:
     """The filters in words: "minutes only; meetings from 1 July 2017 to 31 July 2017"."""
     parts = []

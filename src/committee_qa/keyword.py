@@ -181,7 +181,7 @@ class KeywordIndex:
         if not chunks:
             return
         first = len(self.slot_chunks)
-        counted = [Counter(terms(c.embedding_text)) for c in chunks]
+        counted = [Counter(terms(c.search_text)) for c in chunks]
         lengths = np.array([sum(c.values()) for c in counted], dtype=np.float32)
         slots_of: dict[str, list[int]] = {}
         for offset, (chunk, words) in enumerate(zip(chunks, counted)):
@@ -200,7 +200,7 @@ class KeywordIndex:
         for slot in self._slots_of.pop(doc_id, []):
             chunk = self.slot_chunks[slot]
             assert chunk is not None
-            for word in set(terms(chunk.embedding_text)):  # tokenised again: costs no memory
+            for word in set(terms(chunk.search_text)):  # tokenised again: costs no memory
                 left = self.document_frequency[word] - 1
                 if left:
                     self.document_frequency[word] = left

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Literal, Protocol
 
@@ -28,6 +28,13 @@ LEVELS: dict[str, tuple[str, ...]] = {"public": ("public",),
 # committee papers the names, figures and acronyms a question asks about are its surest
 # signal, and meaning breaks the ties.
 MEANING_WEIGHT = 0.75
+# What a passage of the council or committee a question names (or of one unknown) adds to
+# its fused score, which otherwise lies in about -0.75..1.75: enough to rank the named
+# body's passages first, without shutting out a far better match elsewhere. Chosen on
+# bench/run.py at 10k (questions naming council, committee and year, answered with the
+# generator's figure): 52/100 with no boost, 64 at 0.25, 67 at 0.5, 68 at 1.0 and at 3.0;
+# the councils tuning half did not move between them.
+NAMED_BOOST = 1.0
 # A filter that admits this share of the passages or more is checked on the nearest of all
 # passages; a narrower one names its passages to Chroma.
 BROAD_FILTER = 0.25
@@ -38,10 +45,12 @@ class QueryEmbedder(Protocol):
 
 
 def fuse(dense: Sequence[tuple[Chunk, float]], keyword: Sequence[tuple[Chunk, float]],
-         meaning_weight: float = MEANING_WEIGHT) -> list[tuple[Chunk, float]]:
+         meaning_weight: float = MEANING_WEIGHT, preferred: Collection[str] = (),
+         boost: float = NAMED_BOOST) -> list[tuple[Chunk, float]]:
     """Score fusion: a passage scores its BM25 score over the best one's, plus
     `meaning_weight` times its cosine similarity; a passage only one search found takes
-    the other's lowest score. Best first; ties in chunk-id order."""
+    the other's lowest score. Best first, the chunk ids in `preferred` ranked as if they
+    scored `boost` more (the score given is the fused one); ties in chunk-id order."""
     similarity = {c.chunk_id: s for c, s in dense}
     matched = {c.chunk_id: s for c, s in keyword}
     chunks = {c.chunk_id: c for c, _ in [*dense, *keyword]}
@@ -50,7 +59,7 @@ def fuse(dense: Sequence[tuple[Chunk, float]], keyword: Sequence[tuple[Chunk, fl
     least_similar = min(similarity.values(), default=0.0)
     scores = {cid: matched.get(cid, least_matched) / best
               + meaning_weight * similarity.get(cid, least_similar) for cid in chunks}
-    order = sorted(scores, key=lambda cid: (-scores[cid], cid))
+    order = sorted(scores, key=lambda cid: (-scores[cid] - boost * (cid in preferred), cid))
     return [(chunks[cid], scores[cid]) for cid in order]
 
 
@@ -139,11 +148,14 @@ class HybridRetriever:
 
     def retrieve(self, question: str, k: int = 6, mode: Mode = "hybrid",
                  filters: Filters = Filters(), access: Access = "public",
-                 vector: Sequence[float] | None = None) -> list[Passage]:
+                 vector: Sequence[float] | None = None,
+                 prefer: Mapping[str, Sequence[str]] | None = None) -> list[Passage]:
         """The k best passages for `question`, best first; `mode` can switch a search off,
         `filters` limit both searches to some committees, document types and dates, and
         `access` says whether restricted papers may be searched too; `vector` is the
-        question's, when the caller has embedded it already."""
+        question's, when the caller has embedded it already. `prefer` names councils and
+        committees (by field) whose passages, and those of papers whose council or
+        committee is unknown, rank first: a preference, not a filter."""
         view = self._views[access]
         if not view.keyword.chunks or not question.strip():
             return []
@@ -154,19 +166,69 @@ class HybridRetriever:
             if wanted is None:
                 return []  # no passage lies inside the filters
             admitted = view.admitted(wanted)
-        dense: list[tuple[Chunk, float]] = []
-        keyword: list[tuple[Chunk, float]] = []
         if mode != "keyword":
             vector = vector if vector is not None else self.embedder.embed_query(question)
-            dense = self._dense(vector, view, access, wanted or {}, admitted)
-        if mode != "dense":
-            keyword = view.keyword.search(question, self.depth, admitted)
+        liked = self._liked(prefer or {}, view)
+        inside = {**(wanted or {}), **{field: [v for v in values if v in (wanted or {}).get(
+            field, values)] for field, values in liked.items()}}
+        among = view.admitted(inside) if liked else None
+        if among is not None and admitted is not None:
+            among &= admitted
+        preferred: set[str] = set()
+        if among is None or not among.any():
+            dense, keyword = self._search(question, vector, mode, view, access, wanted or {},
+                                          admitted)
+        else:
+            # The preferred passages are searched on their own, so that they are found even
+            # where other councils' papers would fill the searches' depth. The others are
+            # still found by their words, and by meaning when too few preferred are near
+            # (searching them by meaning too changed no answer in bench/run.py, and cost a
+            # second Chroma query).
+            dense, keyword = self._search(question, vector, mode, view, access, inside, among)
+            elsewhere: Mode | None = mode if len(dense) < self.depth else (
+                None if mode == "dense" else "keyword")
+            if elsewhere is not None:
+                more_dense, more_keyword = self._search(question, vector, elsewhere, view,
+                                                        access, wanted or {}, admitted)
+                dense, keyword = _merged(dense, more_dense), _merged(keyword, more_keyword)
+            fields = {field: set(values) for field, values in liked.items()}
+            preferred = {c.chunk_id for c, _ in [*dense, *keyword]
+                         if all(getattr(c, f) in v for f, v in fields.items())}
         similarity = {chunk.chunk_id: sim for chunk, sim in dense}
-        fused = fuse(dense, keyword)
+        fused = fuse(dense, keyword, preferred=preferred, boost=NAMED_BOOST)
         return [
             Passage(chunk=chunk, score=score, dense_similarity=similarity.get(chunk.chunk_id))
             for chunk, score in fused[:k]
         ]
+
+    def _search(self, question: str, vector: Sequence[float] | None, mode: Mode, view: View,
+                access: Access, wanted: dict[str, list[str]], admitted: np.ndarray | None,
+                ) -> tuple[list[tuple[Chunk, float]], list[tuple[Chunk, float]]]:
+        """Both searches, each switched off by `mode`, inside `admitted` when given."""
+        dense: list[tuple[Chunk, float]] = []
+        keyword: list[tuple[Chunk, float]] = []
+        if mode != "keyword" and vector is not None:
+            dense = self._dense(vector, view, access, wanted, admitted)
+        if mode != "dense":
+            keyword = view.keyword.search(question, self.depth, admitted)
+        return dense, keyword
+
+    def _liked(self, prefer: Mapping[str, Sequence[str]], view: View,
+               ) -> dict[str, list[str]]:
+        """The preferred values the index knows, by field, each with the unknown value ''.
+        With a council named too, a committee is preferred only if that council has it:
+        "Sligo's ordinary meeting" must not favour another council's "Ordinary Meeting"."""
+        liked = {}
+        for field, values in prefer.items():
+            stored = set(view.known.get(field, ()))
+            known = [v for v in values if v in stored]
+            if known:
+                liked[field] = known
+        if "council" in liked and "committee" in liked:
+            held = set(view.columns["committee"].present(
+                view.admitted({"council": liked["council"]})))
+            liked["committee"] = [c for c in liked["committee"] if c in held]
+        return {field: [*values, ""] for field, values in liked.items() if values}
 
     def _dense(self, vector: Sequence[float], view: View, access: Access,
                wanted: dict[str, list[str]], admitted: np.ndarray | None,
@@ -207,3 +269,9 @@ class HybridRetriever:
                                      if in_dates(filters, d)] + [""] * filters.undated
         return None if any(not values for values in where.values()) else where
 
+
+def _merged(first: Sequence[tuple[Chunk, float]], second: Sequence[tuple[Chunk, float]],
+            ) -> list[tuple[Chunk, float]]:
+    """Two result lists of the same search as one, each passage once."""
+    seen = {c.chunk_id for c, _ in first}
+    return [*first, *((c, s) for c, s in second if c.chunk_id not in seen)]

@@ -31,7 +31,7 @@ from chromadb.errors import ChromaError
 from .errors import IndexMismatchError, IndexUnavailableError
 from .schema import Chunk, PaperRecord
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"  # 3: passages are searched with their meeting's words (Chunk.search_text)
 ACCESS = ("public", "restricted")  # who may read a paper: anyone, or signed-in officers
 # The index's notes about itself share the ledger with papers; a "/" keeps their ids apart
 # from every file name.

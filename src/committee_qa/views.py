@@ -15,7 +15,7 @@ import numpy as np
 from .keyword import KeywordIndex
 from .schema import Chunk, PaperRecord
 
-FILTER_FIELDS = ("committee", "doc_type", "meeting_date", "access")
+FILTER_FIELDS = ("council", "committee", "doc_type", "meeting_date", "access")
 
 
 @dataclass(frozen=True)

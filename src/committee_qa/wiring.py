@@ -13,7 +13,7 @@ from .conversation import standalone, tidy_question
 from .decisions import asks_for_register, extract_decisions, select
 from .embedding import Embedder, load_embedder
 from .errors import FilterError
-from .filters import dates_asked_about, describe, prefer
+from .filters import committees_named, councils_named, dates_asked_about, describe, prefer
 from .ingestion import Progress, ingest
 from .lease import IngestLease
 from .retrieval import Access, HybridRetriever, Mode
@@ -75,8 +75,13 @@ class Assistant:
                 return answered  # otherwise the question's date was only a preference
         # The question is embedded once, for dense search and for weighing its sentences.
         vector = self.embedder.embed_query(query) if mode != "keyword" else None
+        # A council or committee the question names is preferred, as its dates are.
+        named = {"council": councils_named(query, self.retriever.known("council", access))}
+        if not given.committees:
+            named["committee"] = committees_named(
+                query, self.retriever.known("committee", access))
         passages = self.retriever.retrieve(query, self.settings.top_k, mode, filters, access,
-                                           vector)
+                                           vector, prefer=named)
         if not passages and not given.empty and not self.retriever.is_empty(access):
             return Answer(question, (), (), abstained=True,
                           reason="Nothing in the papers matches these filters: "

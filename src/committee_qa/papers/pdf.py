@@ -13,6 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PaperError
+from .garbled import repair_garbled
+from .layout import tidy_pages
+from .tables import looks_like_table, same_words, table_rows
 from .text import normalise, short_error
 
 _ENCRYPTED = "the PDF is encrypted; save an unencrypted copy and ingest that"
@@ -28,6 +31,9 @@ _OCR_DPI = "300"
 _OCR_SECONDS = 120  # per page: a page that takes longer is not worth a stuck ingest
 _STAMP_CHARS = 200  # a text layer shorter than this over a scan may be only a stamp
 _SCAN_PIXELS = 500_000  # an image this large is a scanned page, not a logo
+# A table's text layer reads one cell a line; poppler's pdftotext -layout reads it in rows.
+_SHORT_LINES = 40  # a page whose median line is shorter than this may be a table
+_LAYOUT_SECONDS = 60
 
 
 def read_pdf(data: bytes, path: Path, source: str) -> tuple[list[str], str]:
@@ -45,11 +51,12 @@ def read_pdf(data: bytes, path: Path, source: str) -> tuple[list[str], str]:
         read = _ocr_page(path, n + 1, source)
         if len(read.split()) > 2 * len(pages[n].split()):  # more than a stamp's words
             pages[n] = read
+    _read_tables_in_rows(pages, path, set(scanned) if ocr else set())
     if pages and not any(normalise(page).strip() for page in pages):
         if damage:  # not a scan: a file too damaged to show its text
             raise PaperError(source, _unreadable_pdf(damage[0][:100]))
         raise PaperError(source, _OCR_FOUND_NOTHING if ocr else _NEEDS_OCR)
-    return pages, title
+    return tidy_pages([normalise(page).strip("\n") for page in pages]), title
 
 
 def _read_pdf_layer(data: bytes, source: str) -> tuple[list[str], list[int], str]:
@@ -66,7 +73,9 @@ def _read_pdf_layer(data: bytes, source: str) -> tuple[list[str], list[int], str
                 opened = False
             if not opened:
                 raise PaperError(source, _ENCRYPTED)
-        pages = [page.extract_text() or "" for page in reader.pages]
+        # Before anything drops control characters: a font that gives glyph numbers for
+        # characters gives \x03 for each space.
+        pages = [repair_garbled(page.extract_text() or "") for page in reader.pages]
         scanned = [n for n, (page, text) in enumerate(zip(reader.pages, pages))
                    if not text.strip() or (len(text.strip()) < _STAMP_CHARS
                                            and _has_scan(page.get("/Resources")))]
@@ -77,6 +86,36 @@ def _read_pdf_layer(data: bytes, source: str) -> tuple[list[str], list[int], str
     except Exception as error:  # pypdf raises many kinds of error on damaged files
         raise PaperError(source, _unreadable_pdf(short_error(error))) from None
     return pages, scanned, title
+
+
+def _read_tables_in_rows(pages: list[str], path: Path, skip: set[int]) -> None:
+    """Replace each page that is a table with poppler's reading of it row by row."""
+    if not any(_short_lines(page) for n, page in enumerate(pages) if n not in skip):
+        return
+    layout = _layout_reading(path)
+    if len(layout) < len(pages):
+        return
+    for n, page in enumerate(pages):
+        if (n not in skip and looks_like_table(layout[n])
+                and same_words(normalise(page), normalise(layout[n]))):
+            pages[n] = table_rows(layout[n])
+
+
+def _short_lines(page: str) -> bool:
+    lengths = sorted(len(line.strip()) for line in page.split("\n") if line.strip())
+    return len(lengths) >= 8 and lengths[len(lengths) // 2] < _SHORT_LINES
+
+
+def _layout_reading(path: Path) -> list[str]:
+    """Each page's text as pdftotext -layout reads it, or none when poppler is missing."""
+    if not shutil.which("pdftotext"):
+        return []
+    try:
+        done = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", os.path.abspath(path),
+                               "-"], capture_output=True, check=True, timeout=_LAYOUT_SECONDS)
+    except (OSError, subprocess.SubprocessError):
+        return []  # the text layer as pypdf reads it is still there
+    return done.stdout.decode("utf-8", errors="replace").split("\f")
 
 
 @contextmanager

@@ -24,6 +24,8 @@ _INVISIBLE: dict[int, str | None] = {
     **dict.fromkeys([0x0B, 0x0C, 0x2028, 0x2029], "\n"),
 }
 _BLANK_LINES = re.compile(r"\n{3,}")
+# A soft hyphen ending a line marks a word broken there: the word is made whole.
+_SOFT_HYPHEN_BREAK = re.compile(r"\u00ad[ \t]*\n[ \t]*(?=\w)")
 ISO_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
 _MARKDOWN_TITLE = re.compile(r"^#[ \t]+(\S.*)$", re.MULTILINE)
 # Producer boilerplate that is no title at all: fall back to the file name instead.
@@ -62,24 +64,34 @@ def _decode_line(line: bytes) -> str:
 
 def normalise(text: str) -> str:
     """Text with one kind of newline, no invisible characters, NFKC forms, no runs of blanks."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_INVISIBLE)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _SOFT_HYPHEN_BREAK.sub("", text).translate(_INVISIBLE)
     text = unicodedata.normalize("NFKC", text)  # ligatures such as "ﬁ" become "fi"
+    text = text.replace("\u2044", "/")  # and "½" "1⁄2", with a slash anyone can type
     text = "\n".join(line.rstrip() for line in text.split("\n"))
     return _BLANK_LINES.sub("\n\n", text)
 
 
 def join_pages(pages: list[str]) -> tuple[str, list[int]]:
-    """Pages joined by blank lines, and where each starts; an empty page starts with the next."""
-    parts: list[str] = []
+    """Pages joined by blank lines, and where each starts; an empty page starts with the next.
+
+    A page that ends mid-sentence, the next going on in small letters, is joined by a line
+    break only, so that the sentence is not cut at the page's end.
+    """
+    text = ""
     starts: list[int] = []
-    length = 0
     for page in pages:
-        gap = 2 if parts else 0
-        starts.append(length + gap)
+        gap = ("\n" if _flows_on(text, page) else "\n\n") if text else ""
+        starts.append(len(text) + len(gap))
         if page:
-            parts.append(page)
-            length += gap + len(page)
-    return "\n\n".join(parts), starts
+            text += gap + page
+    return text, starts
+
+
+def _flows_on(before: str, after: str) -> bool:
+    last = before.rstrip().rsplit("\n", 1)[-1].strip()
+    first = after.lstrip()[:1]
+    return bool(last) and not last.endswith((".", ":", ";", "!", "?")) and first.islower()
 
 
 def short_error(error: Exception) -> str:

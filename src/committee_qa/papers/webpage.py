@@ -14,6 +14,12 @@ _HTML_BLOCKS = frozenset("""p div section article main header footer nav aside t
     tfoot caption ul ol dl dt dd blockquote pre form fieldset figure figcaption address hr
     center""".split())
 _HTML_SKIPPED = frozenset({"script", "style", "noscript", "template", "title", "meta", "link"})
+# A site's furniture, not the paper: menus, banners, sidebars, search boxes.
+_FURNITURE_TAGS = frozenset({"nav", "aside", "menu"})
+_FURNITURE_ROLES = frozenset({"navigation", "banner", "contentinfo", "search", "complementary",
+                              "menubar", "menu"})
+_CONTENT_TAGS = ("main", "article")
+_SKIP_LINK = re.compile(r"^\s*skip to (?:main )?content\s*$", re.IGNORECASE)
 
 
 def read_html(data: bytes, source: str) -> tuple[list[str], str]:
@@ -25,6 +31,7 @@ def read_html(data: bytes, source: str) -> tuple[list[str], str]:
         soup = BeautifulSoup(decode(data, source, _html_encoding(data)), "html.parser")
         title_tag = soup.find("title")
         title = title_tag.get_text(" ", strip=True) if title_tag else ""
+        _drop_furniture(soup)
         out: list[str] = []
         _html_text(soup, out)
     except RecursionError:
@@ -70,6 +77,41 @@ def _html_text(node: Any, out: list[str]) -> None:
             out.append("\n\n")
         else:
             _html_text(child, out)
+
+
+def _drop_furniture(soup: Any) -> None:
+    """Remove the site's navigation, banners, sidebars and lists of links from the page.
+
+    A header or footer inside the page's <main> or <article> is the paper's own and stays.
+    """
+    from bs4.element import Tag
+
+    doomed = []
+    for tag in soup.find_all(True):
+        if not isinstance(tag, Tag):
+            continue
+        role = str(tag.get("role") or "").lower()
+        if (tag.name in _FURNITURE_TAGS or role in _FURNITURE_ROLES
+                or (tag.name in ("header", "footer") and tag.find_parent(_CONTENT_TAGS) is None
+                    and tag.find(_CONTENT_TAGS) is None)
+                or (tag.name in ("ul", "ol") and _only_links(tag))
+                or (tag.name == "a" and _SKIP_LINK.match(tag.get_text(" ")))):
+            doomed.append(tag)
+    for tag in doomed:
+        tag.extract()
+
+
+def _only_links(tag: Any) -> bool:
+    """Whether a list is a menu: three or more items, each all link, none a paper's own list."""
+    items = tag.find_all("li")
+    if len(items) < 3 or tag.find_parent(_CONTENT_TAGS) is not None:
+        return False
+    for item in items:
+        text = item.get_text(" ", strip=True)
+        linked = " ".join(a.get_text(" ", strip=True) for a in item.find_all("a"))
+        if text and len(linked) < len(text) * 0.9:
+            return False
+    return True
 
 
 def _html_encoding(data: bytes) -> str | None:
