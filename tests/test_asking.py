@@ -30,3 +30,12 @@ def test_a_sum_of_money_is_not_a_vote_or_a_year() -> None:
     count = answer_type("How many bedrooms were proposed?")
     assert count is not None and count.search("a 58 bed scheme")
     assert not count.search("in 2018") and count.search("three storeys")
+
+
+def test_posts_in_lower_case_and_times_of_every_kind_count() -> None:
+    who = answer_type("Who reported the costs?")
+    when = answer_type("When does the library visit?")
+    assert who is not None and who.search("The finance officer reported the costs.")
+    assert when is not None and when.search("It visits on Tuesdays.")
+    assert when.search("at 7.30pm") and when.search("in the spring")
+    assert not when.search("The library visits the village.")

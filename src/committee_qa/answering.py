@@ -37,6 +37,8 @@ _FIGURE = re.compile(r"(?<![\w.])(?:Â£|\d)[\d,.]*\d*%?(?!\.\d)")  # 38, 4.82%, Â
 _LIST_MARKER = re.compile(r"^\s*(?:\(?[a-z]{1,2}\)|\(?\d{1,2}\)|\d+(?:\.\d+)+)\s+")
 
 EmbedTexts = Callable[[Sequence[str]], list[list[float]]]
+# A sentence's opening carries its meaning; the model's cost grows with its length.
+MEANING_CHARS = 160
 
 
 @dataclass(frozen=True)
@@ -208,10 +210,11 @@ class Answerer:
         found.sort(key=lambda c: -c.score)
         shortlist = found[: self.policy.shortlist]
         asked = answer_type(question)
-        if asked is not None:  # the best sentences that give what is asked are weighed too
-            shortlist += [c for c in found[self.policy.shortlist:] if asked.search(c.text)][:3]
+        if asked is not None and not any(asked.search(c.text) for c in shortlist):
+            # none gives what is asked: the best two that do are weighed too
+            shortlist += [c for c in found[self.policy.shortlist:] if asked.search(c.text)][:2]
         # The opening of a sentence carries its meaning; long ones would cost the most.
-        similarities = self._similarities(question, [c.text[:240] for c in shortlist],
+        similarities = self._similarities(question, [c.text[:MEANING_CHARS] for c in shortlist],
                                           question_vector)
         rescored = [
             replace(c, similarity=s, score=c.score + self.policy.meaning_weight * max(s, 0.0))

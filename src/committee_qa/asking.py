@@ -15,15 +15,19 @@ _HOW_MUCH = re.compile(r"\bhow much\b|\b(?:what|which) (?:\w+ ){0,3}?(?:amount|s
 _HOW_MANY = re.compile(r"\bhow many\b|\b(what|which) (number|figure|percentage|proportion|"
                        r"share)\b|\bby how many\b", re.I)
 # A person or a post: a title, or a name as minutes write it ("Jim Ellis", "J. Woods").
-_PERSON = re.compile(r"\b(?:Cllrs?|Councillors?|Mr|Mrs|Ms|Miss|Dr|Mayor|Chair(?:man)?|Clerk|"
-                     r"Commissioner|Officer|Director|Manager|Treasurer|Secretary|Chief)\b|"
+_PERSON = re.compile(r"\b(?i:cllrs?|councillors?|mr|mrs|ms|miss|dr|mayor|chair(?:man|person)?|"
+                     r"clerk|commissioner|officers?|director|manager|treasurer|secretary|chief|"
+                     r"head of|leader|members?)\b|"
                      r"\b[A-Z]\.? ?[A-Z][a-z]+\b|\b[A-Z][a-z]+ (?!(?:Council|Committee|Board|"
                      r"Authority|Group|Fund|Road|Street|Hall|Centre|Plan|Policy|Report|Scheme|"
                      r"Trust|Service|Services|Panel|Meeting)\b)[A-Z][a-z]+\b")
+# A time: a date, a weekday, a month or season, a year, an hour, or words of time.
 _DATE_WORDS = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|"
                          r"October|November|December|Monday|Tuesday|Wednesday|Thursday|"
-                         r"Friday|Saturday|Sunday)\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|"
-                         r"\b(?:19|20)\d\d\b", re.I)
+                         r"Friday|Saturday|Sunday|spring|summer|autumn|winter|today|tomorrow|"
+                         r"yesterday|week|weekly|month|monthly|year|annual|annually|quarter)s?\b|"
+                         r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b(?:19|20)\d\d\b|"
+                         r"\b\d{1,2}(?:[.:]\d\d)?\s?(?:am|pm)\b", re.I)
 # An amount: money, a percentage, a count; not a year, nor a minute number.
 _FIGURE_WORDS = re.compile(r"[£$€]\s?\d|\d\s?%|\b\d{1,3}(?:,\d{3})+\b|"
                            r"(?<![\d/.-])\b(?!(?:19|20)\d\d\b)\d+(?:\.\d+)?\b(?![/.-]\d)|"
