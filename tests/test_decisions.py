@@ -132,3 +132,17 @@ def test_decisions_command_prints_table_csv_and_json(meetings_index: Path) -> No
     bad = runner.invoke(main, ["decisions", "--index", str(meetings_index),
                                "--until", "July 2017"])
     assert bad.exit_code == 2 and "the until date 'July 2017' is not a date" in bad.output
+
+
+def test_a_resolution_quoted_as_a_block_in_markdown_is_in_the_register_answer(
+        fresh_assistant, tmp_path) -> None:
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    (papers / "parks.md").write_text(
+        "Minutes of the meeting of the Parks Committee held on 4 March 2019\n\n"
+        "## 3 Allotments\n\nThe clerk reported on the waiting list.\n\n"
+        "> RESOLVED that the allotment rent be raised to £45 a year.\n", encoding="utf-8")
+    fresh_assistant.ingest([papers])
+    answer = fresh_assistant.ask("What was decided in March 2019?")
+    assert not answer.abstained, answer.reason
+    assert "RESOLVED that the allotment rent be raised to £45 a year" in answer.text

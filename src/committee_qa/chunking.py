@@ -238,7 +238,7 @@ def _keep_resolutions(text: str, blocks: list[_Block]) -> list[_Block]:
         if (previous is not None and previous.whole and not block.heading_level
                 and _LIST_ITEM.match(body) and _opens_list(text, previous)):
             joined[-1] = _Block(previous.start, block.end, whole=True)
-        elif not block.heading_level and _DECISION_LINE.match(body.lstrip("-•* ")):
+        elif not block.heading_level and _DECISION_LINE.match(body.lstrip("-•*> ")):
             joined.append(_Block(block.start, block.end, whole=True))
         else:
             joined.append(block)

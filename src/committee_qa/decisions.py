@@ -14,7 +14,7 @@ from .schema import Chunk, Decision, Filters
 from .structure import MONTHS
 from .text import terms
 
-_RESOLVED = re.compile(r"^[ \t]*(?:[-•*][ \t]*)?\**(RESOLVED|AGREED)\b", re.M)
+_RESOLVED = re.compile(r"^[ \t]*(?:[-•*>][ \t]*)*\**(RESOLVED|AGREED)\b", re.M)
 _ITEM_LINE = re.compile(r"^\s*(?:[-•*]\s*)?\(?(?:[a-z]{1,2}|\d{1,2})\)\s")
 
 
@@ -90,7 +90,7 @@ def asks_for_register(question: str, committees: Iterable[str]) -> bool:
 
 
 def _tidy(line: str) -> str:
-    return " ".join(line.replace("**", "").split()).lstrip("-•* ").rstrip(";")
+    return " ".join(line.replace("**", "").split()).lstrip("-•*> ").rstrip(";")
 
 
 def _number(minute: str) -> int:
