@@ -80,3 +80,18 @@ def test_text_without_sentence_ends_is_still_cut_into_passages() -> None:
                       for n in range(1, 400))
     resolved = chunk_paper(Paper(source="m.txt", title="M", text=f"RESOLVED to:\n{parts}"), "d")
     assert len(resolved) > 1 and max(len(c.text) for c in resolved) <= MAX_WHOLE_CHARS
+
+
+def test_passages_are_searched_with_the_words_of_their_meeting() -> None:
+    from committee_qa.schema import Chunk
+
+    chunk = Chunk(doc_id="d", index=0, text="The rent rises to £45.", source="foo-pc_2014.md",
+                  title="Minutes", heading="3 Allotments", council="Foo Parish Council",
+                  committee="Parish Council", meeting_date="2014-10-07")
+    assert chunk.meeting_words == ("Foo Parish Council Parish Council 7 October 2014 Minutes "
+                                   "foo pc 2014 md")
+    assert chunk.search_text == f"{chunk.meeting_words}\n3 Allotments\nThe rent rises to £45."
+    assert chunk.embedding_text == ("Foo Parish Council 2014-10-07\n3 Allotments\n"
+                                    "The rent rises to £45.")
+    bare = Chunk(doc_id="d", index=1, text="Text.", source="a", title="")
+    assert bare.embedding_text == "Text." and bare.search_text == "a\nText."

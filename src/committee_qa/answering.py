@@ -18,7 +18,6 @@ from .asking import KIND_OF_ANSWER, answer_type, kind_of_answer
 from .quoting import is_heading, is_title_line, neighbours, quotable, quote_lines, units
 from .schema import Answer, AnswerSentence, Chunk, Citation, Decision, Passage
 from .specifics import missing_specifics
-from .structure import MONTHS as MONTH_NAMES
 from .structure import paragraph_at
 from .text import terms
 
@@ -134,9 +133,9 @@ class Answerer:
         best = candidates[0]
         chunk = passages[best.passage].chunk  # the passage quoted first
         total = sum(weights.values())
-        own = set(terms(f"{chunk.text} {chunk.heading} {_context(chunk)}"))
+        own = set(terms(f"{chunk.text} {chunk.heading} {chunk.meeting_words}"))
         # The question's words that do not name the paper's meeting or heading: its point.
-        context = set(terms(f"{_context(chunk)} {chunk.heading}"))
+        context = set(terms(f"{chunk.meeting_words} {chunk.heading}"))
         point = {t: w for t, w in weights.items() if t not in context}
         words = set(terms(best.text))
         top = max(point, key=lambda t: point[t]) if point else None
@@ -174,7 +173,7 @@ class Answerer:
             heading_terms = set(terms(passage.chunk.heading))
             # Words naming the paper's meeting (council, committee, date, title) pick the
             # paper, not the sentence: every sentence of the paper has them.
-            context_terms = set(terms(_context(passage.chunk)))
+            context_terms = set(terms(passage.chunk.meeting_words))
             found_units = units(passage.chunk.text)
             unit_terms = [set(terms(u.text)) for u in found_units]
             for i, (unit, words) in enumerate(zip(found_units, unit_terms)):
@@ -371,16 +370,6 @@ def _citation(n: int, passage: Passage, quoted: _Candidate | None = None) -> Cit
                     council=chunk.council, committee=chunk.committee,
                     meeting_date=chunk.meeting_date, item=chunk.item,
                     item_title=chunk.item_title, paragraph=paragraph)
-
-
-def _context(chunk: Chunk) -> str:
-    """The words that name a passage's meeting: council, committee, date, title, file."""
-    when = ""
-    if chunk.meeting_date:
-        year, month, day = chunk.meeting_date.split("-")
-        when = f"{int(day)} {MONTH_NAMES[int(month) - 1]} {year}"
-    return " ".join([chunk.council, chunk.committee, when, chunk.title,
-                     re.sub(r"[-_.]+", " ", chunk.source)])
 
 
 def _abstain(question: str, reason: str) -> Answer:
