@@ -96,22 +96,23 @@ class Answerer:
             if not usable:
                 return _abstain(question, f"{NOT_IN_PAPERS} The closest passages do not "
                                           f"mention {', '.join(missing[0])}.")
-        candidates = self._candidates(question, passages, weights, question_vector, usable)
+        kind = kind_of_answer(question)
+        asked = answer_type(question)
+        candidates = self._candidates(question, passages, weights, question_vector, usable,
+                                      asked)
         if not candidates:
             return _abstain(question, NOT_IN_PAPERS)
         # A question that asks for a figure, a date or a person is answered by a sentence
         # that gives one, or not at all.
-        asked = answer_type(question)
         if asked is not None:
             # "When did the committee last discuss ...?": the meeting's own date answers.
-            by_meeting = kind_of_answer(question) == "date" and bool(
+            by_meeting = kind == "date" and bool(
                 _ASKS_DISCUSSION.search(question) or _ASKS_DECISION.search(question))
             typed = [c for c in candidates if asked.search(c.text) or (
                 by_meeting and passages[c.passage].chunk.meeting_date)]
             if not typed:
-                kind = KIND_OF_ANSWER[kind_of_answer(question) or ""]
                 return _abstain(question, f"{NOT_IN_PAPERS[:-1]}: the closest passages give "
-                                          f"no {kind}.")
+                                          f"no {KIND_OF_ANSWER[kind or '']}.")
             candidates = typed + [c for c in candidates if c not in typed]
         signals = self._signals(question, passages, weights, candidates, usable)
         best = candidates[0]
@@ -160,12 +161,16 @@ class Answerer:
     def _candidates(self, question: str, passages: Sequence[Passage],
                     weights: dict[str, float],
                     question_vector: Sequence[float] | None = None,
-                    usable: set[int] | None = None) -> list[_Candidate]:
+                    usable: set[int] | None = None,
+                    asked: re.Pattern[str] | None = None) -> list[_Candidate]:
+        """The sentences of the usable passages, best first; `asked` is what a sentence
+        must give to answer (asking.answer_type)."""
         total = sum(weights.values())
         wants_figure = bool(_QUANTITY.search(question))
         wants_decision = bool(_ASKS_DECISION.search(question))
-        asked = None if wants_figure and not _ASKS_WHEN.search(question) else answer_type(
-            question)
+        # Figure questions have their own bonus below; the others get one for giving what
+        # is asked (a person, a date).
+        bonus_for = None if wants_figure and not _ASKS_WHEN.search(question) else asked
         found: list[_Candidate] = []
         for n, passage in enumerate(passages):
             if usable is not None and n not in usable:
@@ -180,11 +185,10 @@ class Answerer:
                 offset, sentence = unit.start, unit.text
                 if len(words) < 3 or is_heading(sentence):
                     continue
-                # Words of the heading and of the council's name count for half, and of the
-                # sentence just before for a third: they say what the sentence is about
-                # ("RESOLVED to thank..." under "15 EDUCATION TRUST"; "38 ... were recruited"
-                # after "During the six-month period ..."; "the county" is Nottinghamshire
-                # County Council's).
+                # Words of the heading count for half, and of the sentence just before for a
+                # third: they say what the sentence is about ("RESOLVED to thank..." under
+                # "15 EDUCATION TRUST"; "38 ... were recruited" after "During the six-month
+                # period ...").
                 before = unit_terms[i - 1] if i else set()
                 covered = 0.0
                 for term, weight in weights.items():
@@ -198,7 +202,7 @@ class Answerer:
                 score = 0.6 * coverage - 0.02 * n
                 if wants_figure and _FIGURE.search(_LIST_MARKER.sub("", sentence)):
                     score += 0.05
-                if asked is not None and asked.search(sentence):
+                if bonus_for is not None and bonus_for.search(sentence):
                     score += 0.05  # it gives what is asked for: a person, a date
                 if wants_decision and _DECISION.match(_LIST_MARKER.sub("", sentence)):
                     score += 0.3  # resolutions answer "what was decided" first
@@ -208,7 +212,6 @@ class Answerer:
         # Meaning is weighed for the most promising sentences only: it costs a model call.
         found.sort(key=lambda c: -c.score)
         shortlist = found[: self.policy.shortlist]
-        asked = answer_type(question)
         if asked is not None and not any(asked.search(c.text) for c in shortlist):
             # none gives what is asked: the best two that do are weighed too
             shortlist += [c for c in found[self.policy.shortlist:] if asked.search(c.text)][:2]
@@ -296,11 +299,7 @@ def _with_neighbours(chosen: Sequence[_Candidate], passages: Sequence[Passage],
     quoted: set[tuple[int, int]] = set()
     for c in chosen:
         text = passages[c.passage].chunk.text
-        found = units(text)
-        if not (0 <= c.unit < len(found)) or found[c.unit].text != c.text:
-            before, after = [], []
-        else:
-            before, after = neighbours(text, found, c.unit, weigh)
+        before, after = neighbours(text, units(text), c.unit, weigh)
         run = [*before, None, *after]  # None: the chosen sentence itself
         for unit in run:
             key = (c.passage, c.offset if unit is None else unit.start)
