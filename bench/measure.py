@@ -140,9 +140,10 @@ def cpu_and_load() -> dict[str, Any]:
 
 # -- the question run, in a fresh process ----------------------------------------------------
 
-def run_questions(index: Path, questions_file: Path) -> dict[str, Any]:
-    """Build the assistant over `index` as the app does, answer the first question (cold
-    start), then time every question: retrieval plus the offline answer."""
+def run_questions(index: Path, questions_file: Path, limit: int = 0) -> dict[str, Any]:
+    """Build the assistant over `index` as the app does (over the Chroma server
+    COMMITTEE_QA_CHROMA_URL names, if set), answer the first question (cold start), then
+    time every question (the first `limit`, if given): retrieval plus the offline answer."""
     t0 = float(os.environ.get(T0_VARIABLE, time.time()))
     marks: dict[str, float] = {"python_started": round(time.time() - t0, 3)}
     from committee_qa.config import Settings
@@ -153,6 +154,7 @@ def run_questions(index: Path, questions_file: Path) -> dict[str, Any]:
     assistant = build_assistant(Settings.load(index=index))
     marks["assistant_built"] = round(time.time() - t0, 3)
     questions = json.loads(questions_file.read_text())
+    questions = questions[:limit] if limit else questions
     first = questions[0]
     answer, _ = assistant.ask_with_passages(first["question"])
     marks["first_answer"] = round(time.time() - t0, 3)
@@ -162,7 +164,8 @@ def run_questions(index: Path, questions_file: Path) -> dict[str, Any]:
     retriever = assistant.retriever
     stages.wrap(retriever.embedder, "embed_query", "embed question")
     stages.wrap(retriever.store, "search", "dense search (Chroma)")
-    stages.wrap(retriever.keyword, "search", "keyword search (BM25)")
+    stages.wrap(retriever.keyword, "search", "keyword search (BM25, tantivy)")
+    stages.wrap(retriever, "chunks", "passages read from Chroma")
     stages.wrap(retriever, "known", "known values (filters)")
     stages.wrap(assistant.answerer, "answer", "answer from passages")
     stages.wrap(assistant.answerer, "_similarities", "  of which: embed sentences")
@@ -194,7 +197,7 @@ def run_questions(index: Path, questions_file: Path) -> dict[str, Any]:
                          for name, v in per_stage.items()},
         "answer_quotes_expected_figure": {kind: f"{found[kind]}/{len(by_kind[kind])}"
                                           for kind in by_kind},
-        "chunks": len(retriever.keyword.chunks),
+        "chunks": retriever.keyword.passages,
         "peak_rss_mb_after_first_answer": memory_after_start,
         "peak_rss_mb": peak_rss_mb(),
     }

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import http.server
+import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -172,9 +177,12 @@ def serve_app(index: Path, log: Path, *args: str, env: dict[str, str] | None = N
     return process, url
 
 
-def replica(url: str, embedder: Embedder) -> Assistant:
-    """An app replica on a Chroma server: its own client, as a separate app would have."""
-    settings = Settings.load(chroma_url=url)
+def replica(url: str, embedder: Embedder, index: Path | None = None,
+            collection: str | None = None) -> Assistant:
+    """An app replica on a Chroma server: its own client, as a separate app would have, and
+    its own local folder (`index`, default a new temporary one) for its keyword index."""
+    settings = Settings.load(chroma_url=url, collection=collection,
+                             index=index or Path(tempfile.mkdtemp(prefix="replica-")))
     store = Store.connect(url, settings.collection, embedder.name, embedder.dimension)
     return Assistant(settings, embedder, store)
 
@@ -189,3 +197,91 @@ def run_chroma(folder: Path) -> tuple[subprocess.Popen, str]:
                            f"{url}/api/v2/heartbeat",
                            {**os.environ, "ANONYMIZED_TELEMETRY": "False"}, 60)
     return process, url
+
+
+# Debian's Chromium (`make browser`): Playwright's own browser download cannot be fetched here.
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+# Without the background-networking flags Chromium keeps calling home over a closed network.
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium, started once for the session's browser tests."""
+    from playwright.sync_api import expect, sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.fail(f"no Chromium at {CHROMIUM}: run `make browser` (Debian's chromium "
+                    "package) or set CHROMIUM to a Chromium binary", pytrace=False)
+    expect.set_options(timeout=15_000)  # a busy two-core machine; answers wait longer
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+# --- a FAKE of a remote language-model service ----------------------------------------
+
+class FakeModel(http.server.ThreadingHTTPServer):
+    """A FAKE of a council's remote language-model service: an OpenAI-compatible chat
+    server on loopback that says what its test sets in `behaviour`, not a model at all.
+    {"kind": "answer", "text": ...} streams the text word by word; with "release" (a
+    threading.Event) and "held_after" (n) it stops after n words until the test sets the
+    event (30 s at most). "error" answers HTTP 500, "junk" an unreadable stream, "hang"
+    waits 5 s before answering."""
+
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _FakeModelHandler)
+        self.behaviour: dict = {"kind": "answer", "text": ""}
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/v1"
+
+
+class _FakeModelHandler(http.server.BaseHTTPRequestHandler):
+    server: FakeModel
+
+    def do_POST(self) -> None:  # noqa: N802
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        behaviour = self.server.behaviour
+        kind = behaviour["kind"]
+        if kind == "error":
+            self.send_response(500)
+            self.end_headers()
+            self.wfile.write(b'{"error": {"message": "overloaded"}}')
+            return
+        if kind == "hang":
+            time.sleep(5)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        if kind == "junk":
+            self.wfile.write(b"data: this is not json\n\n")
+            return
+        release = behaviour.get("release")
+        for n, word in enumerate(behaviour["text"].split(" ")):
+            if release is not None and n == behaviour.get("held_after", 0):
+                release.wait(30)
+            chunk = {"id": "x", "object": "chat.completion.chunk", "created": 0,
+                     "model": "test", "choices": [{"index": 0, "delta": {
+                         "content": word + " "}, "finish_reason": None}]}
+            self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+        self.wfile.write(b"data: [DONE]\n\n")
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def fake_model() -> Iterator[FakeModel]:
+    """The FAKE remote language-model service, one per test module."""
+    server = FakeModel()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()

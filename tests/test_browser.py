@@ -3,7 +3,6 @@ text (never run), and the decisions register."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -11,25 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import (
-    Browser,
-    Dialog,
-    Page,
-    Request,
-    Route,
-    expect,
-    sync_playwright,
-)
+from playwright.sync_api import Browser, Dialog, Page, Request, Route, expect
 
 from committee_qa.embedding import Embedder
 from conftest import CITY, COUNTY, ROOT, SAMPLES, make_assistant, serve_app, stop_server
 
-# Debian's Chromium (`make browser`): Playwright's own browser download cannot be fetched here.
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-# Without the background-networking flags Chromium keeps calling home over a closed network.
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 ARTIFACTS = ROOT / "test-artifacts"
 SLOW = 60_000  # ms: the first answer on a slow two-core machine
 HOSTILE = "hostile-minutes.txt"
@@ -82,18 +67,6 @@ def server(index: Path) -> Iterator[Server]:
     process, url = serve_app(index, log)
     yield Server(url, log)
     stop_server(process)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"no Chromium at {CHROMIUM}: run `make browser` (Debian's chromium "
-                    "package) or set CHROMIUM to a Chromium binary", pytrace=False)
-    expect.set_options(timeout=15_000)  # a busy two-core machine; answers wait for SLOW
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @dataclass
@@ -168,7 +141,7 @@ def test_chat_answers_and_its_source_unfolds_to_the_quoted_passage(visit: Visit)
     chat = page.locator("#chat")
     visit.ask("How many schools committed to joining the Education Trust?", "30 schools")
 
-    first = chat.get_by_role("button", name=re.compile(r"^\[1\] "))
+    first = chat.locator("summary").filter(has_text=re.compile(r"^Source 1: "))
     expect(first).to_contain_text("18 July 2017")
     quote = chat.locator("blockquote").filter(has_text="30 schools have committed")
     expect(quote).to_be_hidden()
@@ -186,7 +159,7 @@ def test_markup_in_a_paper_is_shown_as_text_and_never_runs(visit: Visit) -> None
     visit.ask("What was the markup budget for library opening hours?", "12 pounds")
     expect(chat.get_by_text("<script>window.__pwned=2</script>").first).to_be_visible()
 
-    cited = chat.get_by_role("button", name=re.compile(r"^\[\d+\] .*Planning Committee"))
+    cited = chat.locator("summary").filter(has_text=re.compile(r"^Source \d+: Planning Committee"))
     cited.first.click()
     quote = chat.locator("blockquote").filter(has_text="markup budget of 12 pounds")
     expect(quote).to_contain_text('1 LIBRARY HOURS <img src=x onerror="window.__pwned=1">')

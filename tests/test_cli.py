@@ -89,3 +89,15 @@ def test_ask_takes_filters_and_refuses_a_bad_date(sample_index: Path) -> None:
                                     "--index", str(sample_index)])
     assert bad.exit_code == 2
     assert "the since date '18/07/2017' is not a date; write it as YYYY-MM-DD" in bad.output
+
+
+def test_a_councils_phrases_file_is_read_and_a_bad_one_refused_by_name(
+        sample_index: Path, tmp_path: Path) -> None:
+    phrases = tmp_path / "our-phrases.txt"
+    phrases.write_text("year-end | end of the year\nsocial workers\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["ask", "How many social workers were recruited?",
+                                       "--index", str(sample_index)],
+                                env={"COMMITTEE_QA_PHRASES": str(phrases)})
+    assert result.exit_code == 1
+    assert "our-phrases.txt:2: a class needs two or more phrases separated by '|'" in \
+        result.output

@@ -26,5 +26,6 @@ def test_questions_are_tidied_and_kept_within_limits() -> None:
         "How many social [31m workers were recruited?", "")
     assert tidy_question(" \n\t ") == ("", "Please type a question about the papers.")
     long = "word " * 20_000
-    assert tidy_question(long)[1] == ("The question is 99,999 characters long; please ask it "
-                                      f"in at most {MAX_QUESTION_CHARS:,}.")
+    assert tidy_question(long)[1] == ("Your question is too long (99,999 characters). Please "
+                                      f"shorten it to {MAX_QUESTION_CHARS:,} characters or "
+                                      "fewer.")

@@ -1,5 +1,6 @@
 """Ingests killed with SIGKILL at random points, many times: every paper is wholly present
-(all its passages, keyword entries and decisions) or wholly absent, and a re-run completes.
+(all its passages, keyword entries and decisions) or wholly absent, the keyword indexes on
+disk hold what their state says (or are made to), and a re-run completes.
 Real processes on a real index; the seed of the kill times is printed for a rerun."""
 
 from __future__ import annotations
@@ -20,32 +21,51 @@ ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}
 KILLS = 6
 
 # Run in a process of its own, as a fresh reader of the index would be: the facts a
-# councillor's question depends on.
+# councillor's question depends on. The keyword indexes are read first as the killed
+# process left them (under their writers' lock: an ingest may be running), then as a
+# reader brings them up to the ledger.
 CHECK = """
 import json, sys
 from pathlib import Path
+from committee_qa.config import Settings
+from committee_qa.keyword import KeywordIndex
 from committee_qa.store import Store
 from committee_qa.retrieval import HybridRetriever
 from committee_qa.decisions import extract_decisions
-store = Store.open(Path(sys.argv[1]), "committee_papers", "all-MiniLM-L6-v2-int8", 384)
+from committee_qa.views import LEVELS, STATE
+from committee_qa.wiring import keyword_folder
+index = Path(sys.argv[1])
+folder = keyword_folder(Settings.load(index=index))
+indexes = [KeywordIndex(folder / level) for level in LEVELS]
+writers = [i.writer() for i in indexes]
+left = json.loads((folder / STATE).read_text()) if (folder / STATE).exists() else None
+held = {level: i.search().values("doc_id") for level, i in zip(LEVELS, indexes)}
+for w in writers:
+    w.close(committed=False)
+store = Store.open(index, "committee_papers", "all-MiniLM-L6-v2-int8", 384)
 papers = store.papers()
 counts = store.chunk_counts()
 chunks = list(store.chunks())
 class NoEmbed:
     def embed_query(self, text): raise AssertionError("not used")
-keyword = HybridRetriever(NoEmbed(), store).keyword
+retriever = HybridRetriever(NoEmbed(), store, folder=folder)
+keyword = retriever.view("restricted").keyword
 print(json.dumps({
     "papers": {s: [r.doc_id, r.chunks, counts.get(r.doc_id, 0)] for s, r in papers.items()},
     "live_chunks": len(chunks), "ids": len({c.chunk_id for c in chunks}),
-    "keyword": len(keyword.chunks),
-    "keyword_docs": sorted({c.doc_id for c in keyword.chunks}),
+    "left": left, "held": held,
+    "keyword": sorted(keyword.ids()),
+    "chunk_ids": sorted(c.chunk_id for c in chunks),
+    "keyword_docs": sorted(keyword.values("doc_id")),
     "decision_docs": sorted({d.source for d in extract_decisions(chunks)}),
+    "register_docs": sorted({d.source for d in retriever.decisions("restricted")}),
 }))
 """
 
 
 def check(index: Path) -> dict:
-    """The index as a fresh process reads it, asserting every paper is whole."""
+    """The index as a fresh process reads it, asserting every paper is whole, and that the
+    keyword indexes held no more and no less than their state said, pending papers aside."""
     done = subprocess.run([sys.executable, "-c", CHECK, str(index)], env=ENV,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
@@ -54,11 +74,17 @@ def check(index: Path) -> dict:
     for source, (_doc_id, expected, stored) in state["papers"].items():
         assert stored == expected, f"{source}: {stored} of {expected} passages stored"
     whole = sum({d: n for d, n, _s in state["papers"].values()}.values())
-    assert state["live_chunks"] == state["ids"] == state["keyword"] == whole
-    assert set(state["keyword_docs"]) == live
+    assert state["live_chunks"] == state["ids"] == len(state["keyword"]) == whole
+    assert state["keyword"] == state["chunk_ids"] and set(state["keyword_docs"]) == live
+    assert state["register_docs"] == state["decision_docs"]
+    left = state["left"]
+    if left is not None:  # None: killed before the indexes were first built, or mid-build
+        pending = set(left["pending"])
+        for level, held in state["held"].items():
+            named = {d: names[0][1] for d, names in left["papers"].items() if d not in pending
+                     and (level == "restricted" or all(a == "public" for *_, a in names))}
+            assert {d: n for d, n in held.items() if d not in pending} == named, level
     return state
-
-
 def ingest(papers: Path, index: Path) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, "-m", "committee_qa", "ingest", str(papers),
                              "--index", str(index)], env=ENV, text=True,

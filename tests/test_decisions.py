@@ -99,7 +99,7 @@ def test_what_was_decided_at_a_meeting_is_answered_from_the_register(sample_assi
     none = sample_assistant.ask("What was resolved in March 2019?")
     assert none.abstained and none.reason == (
         "The papers do not answer this question: they hold no meetings from 1 March 2019 to "
-        "31 March 2019.")
+        "31 March 2019. Check the date, or ask without it.")
 
 
 def test_questions_on_a_topic_are_not_sent_to_the_register() -> None:

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import numpy
+
 from committee_qa.chunking import chunk_paper
 from committee_qa.papers import content_hash, read_paper
 from conftest import CITY, COUNTY, make_assistant
@@ -174,3 +176,40 @@ def test_papers_are_embedded_together_and_each_stored_whole(tmp_path: Path, embe
     assert records["twin.txt"].doc_id == records["libraries-2015.txt"].doc_id
     assert all(counts[r.doc_id] == r.chunks for r in records.values())
     assert report.chunks_embedded == sum(calls)
+
+
+def test_renaming_a_paper_reads_its_vectors_back_and_embeds_nothing(tmp_path: Path,
+                                                                   embedder, inbox) -> None:
+    class Counting:
+        """The real model, counting the passages it is asked to embed."""
+
+        def __init__(self) -> None:
+            self.texts = 0
+
+        def embed_texts(self, texts):
+            self.texts += len(texts)
+            return embedder.embed_texts(texts)
+
+        def __getattr__(self, name: str):
+            return getattr(embedder, name)
+
+    counting = Counting()
+    assistant = make_assistant(tmp_path / "index", counting)
+    assistant.ingest([inbox])
+    question = "How many schools committed to joining the Education Trust?"
+    assert assistant.ask(question).citations[0].source == CITY
+    city = assistant.store.papers()[CITY].doc_id
+    stored = sorted(assistant.store.chunks(live={city}), key=lambda c: c.index)
+    before = assistant.store.vectors(stored)
+    renamed = "city-cyp-scrutiny-2017-09-19.txt"
+    (inbox / CITY).rename(inbox / renamed)
+    counting.texts = 0
+    report = assistant.ingest([inbox], prune=True)
+    assert (report.added, report.pruned, report.chunks_embedded) == ([renamed], [CITY], 0)
+    assert counting.texts == 0  # the model was not called for a passage already stored
+    moved = sorted(assistant.store.chunks(live={city}), key=lambda c: c.index)
+    assert {c.source for c in moved} == {renamed} and len(moved) == len(stored)
+    # the same vectors, but for Chroma normalising them again on write (a last bit or two)
+    assert numpy.allclose(assistant.store.vectors(moved), before, rtol=0, atol=1e-6)
+    answer = assistant.ask(question)
+    assert "30 schools" in answer.text and answer.citations[0].source == renamed

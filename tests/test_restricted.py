@@ -16,6 +16,7 @@ import httpx
 import pytest
 from click.testing import CliRunner
 from gradio_client import Client
+from gradio_client.exceptions import AuthenticationError
 
 from committee_qa.cli import main
 from committee_qa.filters import parse_filters
@@ -169,9 +170,9 @@ def server(index: Path, papers: Path) -> Iterator[str]:
 
 def test_the_app_asks_people_to_sign_in_and_shows_each_what_they_may_read(
         server: str) -> None:
-    with pytest.raises(Exception):  # noqa: B017 - no session without signing in
+    with pytest.raises(AuthenticationError, match="as credentials were not provided"):
         Client(server, verbose=False).predict("anything", [], api_name="/ask")
-    with pytest.raises(Exception):  # noqa: B017
+    with pytest.raises(ValueError, match=r"^Could not login to http://127\.0\.0\.1:"):
         Client(server, auth=("member", "wrong-password"), verbose=False)
     question = f"What was agreed on the sale of the {SECRET} depot?"
     member = Client(server, auth=("member", "member-password"), verbose=False)
@@ -192,11 +193,18 @@ def test_the_app_asks_people_to_sign_in_and_shows_each_what_they_may_read(
 
 def test_the_page_itself_names_nothing_restricted(server: str) -> None:
     with httpx.Client(base_url=server, timeout=30) as http:
-        assert http.get("config").status_code in (401, 403) or SECRET not in http.get(
-            "config").text
+        sign_in_page = http.get("")
+        assert sign_in_page.status_code == 200 and SECRET not in sign_in_page.text
+        for path in ("config", "gradio_api/info"):  # what the page is built from: refused
+            refused = http.get(path)
+            assert refused.status_code == 401, (path, refused.text[:200])
+            assert refused.json()["detail"]["error"] == "Not authenticated"
+        wrong = http.post("login", data={"username": "officer", "password": "not-it"})
+        assert (wrong.status_code, wrong.json()) == (400, {"detail": "Incorrect credentials."})
+        assert http.get("config").status_code == 401
         signed_in = http.post("login", data={"username": "officer",
                                              "password": "officer-password"})
-        assert signed_in.status_code == 200
+        assert (signed_in.status_code, signed_in.json()) == (200, {"success": True})
         page = http.get("config").text + http.get("").text
     assert SECRET not in page and "Property Sub-Committee" not in page
     assert "The index holds 2 papers" in page

@@ -7,22 +7,20 @@ import pytest
 from committee_qa.filters import parse_filters
 from committee_qa.lc_retriever import CommitteePapersRetriever
 from committee_qa.retrieval import HybridRetriever, fuse
-from committee_qa.schema import Chunk
 from conftest import CITY, COUNTY, make_assistant
 
 
-def _chunk(i: int) -> Chunk:
-    return Chunk(doc_id="d", index=i, text=f"text {i}", source="s", title="t")
-
-
 def test_fusion_adds_meaning_to_the_keyword_score() -> None:
-    a, b, c = _chunk(1), _chunk(2), _chunk(3)
     # b matches the words half as well as c, but is much closer in meaning.
-    fused = fuse([(a, 0.2), (b, 0.9)], [(c, 10.0), (b, 5.0)], meaning_weight=1.0)
-    assert [ch.index for ch, _ in fused] == [2, 3, 1]
+    fused = fuse([("a", 0.2), ("b", 0.9)], [("c", 10.0), ("b", 5.0)], meaning_weight=1.0)
+    assert [cid for cid, _ in fused] == ["b", "c", "a"]
     assert fused[0][1] == 0.5 + 0.9 and fused[1][1] == 1.0 + 0.2  # c: the least similarity
-    assert [ch.index for ch, _ in fuse([(a, 0.2), (b, 0.9)], [(c, 10.0), (b, 5.0)],
-                                       meaning_weight=0.1)][0] == 3
+    assert [cid for cid, _ in fuse([("a", 0.2), ("b", 0.9)], [("c", 10.0), ("b", 5.0)],
+                                   meaning_weight=0.1)][0] == "c"
+    # a preferred passage ranks as if it scored the boost more, and keeps its own score
+    boosted = fuse([("a", 0.2), ("b", 0.9)], [("c", 10.0), ("b", 5.0)], meaning_weight=1.0,
+                   preferred={"a"}, boost=1.0)
+    assert boosted[0] == ("a", 0.5 + 0.2)
 
 
 def top_texts(assistant, question: str, k: int = 5) -> list[str]:
@@ -78,15 +76,15 @@ def test_filters_that_admit_nothing_find_nothing(meetings_assistant) -> None:
     answer = meetings_assistant.ask("How many library visits?",
                                     filters=parse_filters("libraries", until="2019"))
     assert answer.abstained and answer.reason == (
-        "Nothing in the papers matches these filters: committees named 'libraries'; meetings "
-        "on or before 31 December 2019.")
+        "No papers match the filters you set (committees named 'libraries'; meetings on or "
+        "before 31 December 2019). Remove or widen a filter and ask again.")
 
 
 def test_a_passage_deleted_meanwhile_does_not_break_a_filtered_search(sample_assistant) -> None:
     # Another process may sweep a replaced paper's passages while this one still lists them.
     store = sample_assistant.store
     vector = sample_assistant.embedder.embed_query("social work staff recruited")
-    ids = [c.chunk_id for c in sample_assistant.retriever.view().keyword.chunks][:20]
+    ids = sample_assistant.retriever.view().keyword.ids()[:20]
     found = store.search(vector, 5, among={"public": ids + ["0" * 32 + ":7"]})
     assert found and {i for i, _ in found} <= set(ids)
     assert found == store.search(vector, 5, among={"public": ids})
@@ -117,6 +115,25 @@ def test_a_broad_filter_finds_what_naming_every_passage_finds(
             checked_alone += way == "checked" and named == [False]
         assert found["checked"] and found["checked"] == found["named"], given
     assert checked_alone  # the nearest of all held enough passages at least once
+
+
+def test_in_a_large_index_a_narrow_filter_is_checked_on_the_nearest_of_all(
+        meetings_assistant, monkeypatch) -> None:
+    from committee_qa import retrieval
+
+    store = meetings_assistant.store
+    asked: list[tuple[int, bool]] = []
+    search = store.search
+    monkeypatch.setattr(store, "search", lambda vector, k, *a, **kw: asked.append(
+        (k, "among" in kw)) or search(vector, k, *a, **kw))
+    monkeypatch.setattr(retrieval, "LARGE_INDEX", 0)
+    monkeypatch.setattr(retrieval, "NEAREST_AT_SCALE", 40)
+    retriever = HybridRetriever(meetings_assistant.embedder, store, depth=30)
+    passages = retriever.retrieve("library visits report", 30, "dense",
+                                  parse_filters("libraries", since="2022"))
+    assert asked == [(40, False)]  # Chroma never named the admitted ids
+    assert passages and all((p.chunk.committee, p.chunk.meeting_date) == (
+        "Libraries Committee", "2022-03-02") for p in passages)
 
 
 def _library_minutes(folder: Path, name: str, council: str, visits: str) -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from committee_qa.chunking import chunk_paper
 from committee_qa.errors import PaperError
-from committee_qa.meeting import council_name, numeric_date, source_hints
+from committee_qa.meeting import council_name, numeric_date, source_council, source_hints
 from committee_qa.papers import read_paper, read_sidecar
 from committee_qa.render import answer_dict, place
 from committee_qa.schema import Paper
@@ -314,6 +314,21 @@ def test_the_file_name_counts_only_where_the_text_says_nothing() -> None:
     [stated] = split_pack(UNMARKED, {"meeting_date": "2018-03-01", "doc_type": "report"},
                           source="2018-02-07-minutes.txt")
     assert (stated.doc_type, stated.meeting_date) == ("report", "2018-03-01")  # sidecar wins
+
+
+def test_a_council_named_in_full_in_the_file_name_counts_where_the_text_names_none() -> None:
+    assert source_council("23_napier-city-council-ordinary-meeting-2020-08-27-minutes.txt") \
+        == "Napier City Council"
+    assert source_council("papers/orlingbury-parish-council-2012-12-06.pdf") == \
+        "Orlingbury Parish Council"
+    # a place and a committee, a bare "council", initials: no council is named
+    for source in ("lichfield-cabinet-2020-06-03-decision.txt", "full-council-2020.pdf",
+                   "tintern-cc-2020-11-30-minutes.txt", "district-council-minutes.pdf"):
+        assert source_council(source) == "", source
+    [document] = split_pack(UNMARKED, source="gwynedd-council-2015-12-10-minutes.txt")
+    assert document.council == "Gwynedd Council"
+    [minutes] = split_pack(MINUTES_OF_MANY_COUNCILS[0][0], source="eastbury-town-council.txt")
+    assert minutes.council == "Little Snoring Parish Council"  # the text's own name wins
 
 
 def test_chunks_carry_what_the_file_name_says() -> None:

@@ -1,5 +1,7 @@
 """The chat app as a real server on loopback, driven through gradio_client."""
 
+import os
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,14 +13,44 @@ from conftest import serve_app, stop_server
 
 
 @pytest.fixture(scope="module")
-def server(sample_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def served(sample_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
+        tuple[int, str]]:
+    """The app's process id and its URL."""
     process, url = serve_app(sample_index, tmp_path_factory.mktemp("ui") / "server.log")
-    yield url
+    yield process.pid, url
     stop_server(process)
 
 
-def test_server_binds_loopback_only(server: str) -> None:
-    assert server.startswith("http://127.0.0.1:")
+@pytest.fixture(scope="module")
+def server(served: tuple[int, str]) -> str:
+    return served[1]
+
+
+def listening(pid: int) -> set[tuple[str, int]]:
+    """The addresses and ports the process's TCP sockets listen on, as the kernel has them
+    (/proc/PID/net/tcp and tcp6, matched to the process's own sockets)."""
+    own = set()
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            own.add(os.readlink(f"/proc/{pid}/fd/{fd}"))
+        except FileNotFoundError:
+            pass  # closed meanwhile
+    found = set()
+    for table, family in (("tcp", socket.AF_INET), ("tcp6", socket.AF_INET6)):
+        for line in Path(f"/proc/{pid}/net/{table}").read_text().splitlines()[1:]:
+            fields = line.split()
+            address, port = fields[1].split(":")
+            if fields[3] != "0A" or f"socket:[{fields[9]}]" not in own:  # 0A: LISTEN
+                continue
+            raw = bytes.fromhex(address)  # 32-bit words in the host's (little-endian) order
+            raw = b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))
+            found.add((socket.inet_ntop(family, raw), int(port, 16)))
+    return found
+
+
+def test_server_binds_loopback_only(served: tuple[int, str]) -> None:
+    pid, url = served
+    assert listening(pid) == {("127.0.0.1", int(url.rsplit(":", 1)[1].strip("/")))}
 
 
 def test_chat_answers_with_expandable_sources(server: str) -> None:
@@ -64,9 +96,10 @@ def test_ask_endpoint_takes_filters(server: str) -> None:
     assert "38 new social work staff" in " ".join(m["content"] for m in messages)
     assert all("Scrutiny" not in m["metadata"]["title"] for m in messages[1:])
     refused = client.predict(question, [], [], [], "2017-13", "", api_name="/ask")
-    assert refused == [{"role": "assistant", "content": "_the since date '2017-13' is not a "
-                                                        "date; write it as YYYY-MM-DD (or "
-                                                        "YYYY-MM, or YYYY)_"}]
+    assert refused == [{"role": "assistant", "content": "_The since date '2017-13' is not a "
+                                                        "date; write it as YYYY-MM-DD, for "
+                                                        "example 2017-07-18 (or only the "
+                                                        "month, 2017-07, or the year, 2017)._"}]
 
 
 def test_decisions_endpoint_lists_and_filters_the_register(server: str) -> None:

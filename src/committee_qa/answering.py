@@ -22,6 +22,8 @@ from .structure import paragraph_at
 from .text import terms
 
 NOT_IN_PAPERS = "The papers do not answer this question."
+# A decline says what to do next, in a councillor's words.
+DECLINED = f"{NOT_IN_PAPERS} Try asking it another way, or change the filters."
 
 _QUANTITY = re.compile(
     r"\b(how many|how much|number|percentage|per ?cent|proportion|rate|figure|total|"
@@ -54,6 +56,17 @@ class AnswerPolicy:
     require_specifics: bool = True  # years, names and figures asked about must be there
     shortlist: int = 6  # sentences compared in meaning with the question (8: no better)
     meaning_weight: float = 0.4  # how much a sentence's closeness in meaning adds to its score
+    # How a sentence is scored before its meaning is weighed (Answerer._candidates):
+    coverage_weight: float = 0.6  # its share of the question's weighted words, so weighted
+    rank_penalty: float = 0.02  # taken off for each place its passage ranks below the first
+    heading_share: float = 0.5  # a question word in the passage's heading counts this much
+    before_share: float = 0.33  # ... and one in the sentence just before it this much
+    context_share: float = 0.5  # a word only of the conversation so far weighs this much
+    gives_bonus: float = 0.05  # it gives the figure, person or date asked for
+    decision_bonus: float = 0.3  # a resolution, when the question asks what was decided
+    title_penalty: float = 0.15  # a title line names what a passage is about; it tells nothing
+    full_coverage: float = 0.75  # without a fitted model: this coverage answers even when
+    # the passages' meaning is far off (min_similarity)
 
 
 @dataclass(frozen=True)
@@ -83,10 +96,12 @@ class Answerer:
         """Answer `question` from `passages`; `context` is the conversation so far, and
         `question_vector` the question's embedding when retrieval has made it already."""
         if not passages:
-            return _abstain(question, "There are no papers in the index that match this question.")
+            return _abstain(question, "No papers match this question. Try other words, or ask "
+                                      "the team that runs this service to add the papers you "
+                                      "need.")
         weights = self._weights(question, context)
         if not weights:
-            return _abstain(question, NOT_IN_PAPERS)
+            return _abstain(question, DECLINED)
         # Only papers that give every year and name the question asks about can answer it.
         usable = set(range(len(passages)))
         if self.policy.require_specifics:
@@ -94,14 +109,15 @@ class Answerer:
                        for n, p in enumerate(passages)}
             usable = {n for n, words in missing.items() if not words}
             if not usable:
-                return _abstain(question, f"{NOT_IN_PAPERS} The closest passages do not "
-                                          f"mention {', '.join(missing[0])}.")
+                return _abstain(question, f"{NOT_IN_PAPERS[:-1]}: the passages closest to it "
+                                          f"do not mention {', '.join(missing[0])}. Check the "
+                                          "spelling, or ask about something the papers cover.")
         kind = kind_of_answer(question)
         asked = answer_type(question)
         candidates = self._candidates(question, passages, weights, question_vector, usable,
                                       asked)
         if not candidates:
-            return _abstain(question, NOT_IN_PAPERS)
+            return _abstain(question, DECLINED)
         # A question that asks for a figure, a date or a person is answered by a sentence
         # that gives one, or not at all.
         if asked is not None:
@@ -111,8 +127,9 @@ class Answerer:
             typed = [c for c in candidates if asked.search(c.text) or (
                 by_meeting and passages[c.passage].chunk.meeting_date)]
             if not typed:
-                return _abstain(question, f"{NOT_IN_PAPERS[:-1]}: the closest passages give "
-                                          f"no {KIND_OF_ANSWER[kind or '']}.")
+                return _abstain(question, f"{NOT_IN_PAPERS[:-1]}: the passages closest to it "
+                                          f"give no {KIND_OF_ANSWER[kind or '']}. Try asking it "
+                                          "another way.")
             candidates = typed + [c for c in candidates if c not in typed]
         signals = self._signals(question, passages, weights, candidates, usable)
         best = candidates[0]
@@ -122,10 +139,11 @@ class Answerer:
             known = [p.dense_similarity for p in passages if p.dense_similarity is not None]
             declines = best.score < self.policy.min_score or (
                 best.coverage < self.policy.min_coverage) or (
-                max(known, default=1.0) < self.policy.min_similarity and best.coverage < 0.75)
+                max(known, default=1.0) < self.policy.min_similarity and (
+                    best.coverage < self.policy.full_coverage))
         pairs = tuple(sorted(signals.items()))
         if declines:
-            return replace(_abstain(question, NOT_IN_PAPERS), signals=pairs)
+            return replace(_abstain(question, DECLINED), signals=pairs)
         return replace(self._compose(question, passages, candidates, weights), signals=pairs)
 
     def _signals(self, question: str, passages: Sequence[Passage], weights: dict[str, float],
@@ -155,7 +173,7 @@ class Answerer:
     def _weights(self, question: str, context: str) -> dict[str, float]:
         weights = {t: self.idf(t) for t in terms(question)}
         for t in terms(context):
-            weights.setdefault(t, 0.5 * self.idf(t))
+            weights.setdefault(t, self.policy.context_share * self.idf(t))
         return {t: w for t, w in weights.items() if w > 0}
 
     def _candidates(self, question: str, passages: Sequence[Passage],
@@ -165,6 +183,7 @@ class Answerer:
                     asked: re.Pattern[str] | None = None) -> list[_Candidate]:
         """The sentences of the usable passages, best first; `asked` is what a sentence
         must give to answer (asking.answer_type)."""
+        policy = self.policy
         total = sum(weights.values())
         wants_figure = bool(_QUANTITY.search(question))
         wants_decision = bool(_ASKS_DECISION.search(question))
@@ -195,19 +214,19 @@ class Answerer:
                     if term in words or term in context_terms:
                         covered += weight
                     elif term in heading_terms:
-                        covered += 0.5 * weight
+                        covered += policy.heading_share * weight
                     elif term in before:
-                        covered += 0.33 * weight
+                        covered += policy.before_share * weight
                 coverage = covered / total
-                score = 0.6 * coverage - 0.02 * n
+                score = policy.coverage_weight * coverage - policy.rank_penalty * n
                 if wants_figure and _FIGURE.search(_LIST_MARKER.sub("", sentence)):
-                    score += 0.05
+                    score += policy.gives_bonus
                 if bonus_for is not None and bonus_for.search(sentence):
-                    score += 0.05  # it gives what is asked for: a person, a date
+                    score += policy.gives_bonus  # it gives what is asked: a person, a date
                 if wants_decision and _DECISION.match(_LIST_MARKER.sub("", sentence)):
-                    score += 0.3  # resolutions answer "what was decided" first
+                    score += policy.decision_bonus  # resolutions answer "what was decided"
                 if is_title_line(sentence):
-                    score -= 0.15  # a title names what a passage is about; it tells nothing
+                    score -= policy.title_penalty
                 found.append(_Candidate(n, offset, sentence, coverage, 0.0, score, i))
         # Meaning is weighed for the most promising sentences only: it costs a model call.
         found.sort(key=lambda c: -c.score)
@@ -279,7 +298,7 @@ class Answerer:
         for c in reversed(chosen):
             first_quoted[c.passage] = c
         citations = tuple(
-            _citation(n, passages[p], first_quoted[p])
+            citation_of(n, passages[p], first_quoted[p])
             for p, n in sorted(numbers.items(), key=lambda kv: kv[1])
         )
         sentences = _with_neighbours(chosen, passages, numbers, weights)
@@ -339,11 +358,11 @@ def answer_from_register(question: str, found: Sequence[tuple[Decision, Chunk]],
             continue
         if chunk.chunk_id not in numbers:
             numbers[chunk.chunk_id] = len(numbers) + 1
-            citations.append(replace(_citation(numbers[chunk.chunk_id], Passage(chunk, 1.0)),
+            citations.append(replace(citation_of(numbers[chunk.chunk_id], Passage(chunk, 1.0)),
                                      paragraph=""))
         sentences.append(AnswerSentence(quote, numbers[chunk.chunk_id]))
     if not sentences:
-        return _abstain(question, NOT_IN_PAPERS)
+        return _abstain(question, DECLINED)
     return Answer(question, tuple(sentences), tuple(citations), abstained=False, dated=True)
 
 
@@ -355,7 +374,7 @@ def idf_from(document_frequency: dict[str, int], documents: int) -> Callable[[st
     return idf
 
 
-def _citation(n: int, passage: Passage, quoted: _Candidate | None = None) -> Citation:
+def citation_of(n: int, passage: Passage, quoted: _Candidate | None = None) -> Citation:
     """The citation of a passage; its paragraph is that of the sentence quoted from it."""
     chunk = passage.chunk
     paragraph = chunk.paragraph

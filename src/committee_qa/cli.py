@@ -44,6 +44,15 @@ _MODEL = click.option("--model", help="Local sentence-transformers model folder 
                                       "[default: the packaged all-MiniLM-L6-v2].")
 
 
+def _LLM(command: Callable[..., Any]) -> Callable[..., Any]:  # noqa: N802
+    """--llm-url and --llm-model: the language model that writes answers, if any."""
+    url = click.option("--llm-url", help="OpenAI-compatible server whose model writes the "
+                       "answers, each sentence verified against the papers "
+                       "[default: COMMITTEE_QA_LLM_URL; none: quoted answers].")
+    return url(click.option("--llm-model", help="The model's name on that server "
+                            "[default: COMMITTEE_QA_LLM_MODEL].")(command))
+
+
 @click.group()
 @click.version_option(package_name="committee-qa")
 def main() -> None:
@@ -123,15 +132,17 @@ def _filters(committee: tuple[str, ...], doc_type: tuple[str, ...], since: str,
 @_RESTRICTED
 @_INDEX
 @_MODEL
+@_LLM
 def ask_command(question: str | None, as_json: bool, jsonl: TextIO | None,
                 committee: tuple[str, ...], doc_type: tuple[str, ...], since: str, until: str,
                 restricted: bool, index: Path | None, chroma_url: str | None,
-                model: str | None) -> None:
+                model: str | None, llm_url: str | None, llm_model: str | None) -> None:
     """Answer QUESTION from the papers, citing the passages it comes from."""
     if (question is None) == (jsonl is None):
         raise click.UsageError("give either a QUESTION or --jsonl FILE")
     filters = _filters(committee, doc_type, since, until)
-    assistant = _assistant(index=index, chroma_url=chroma_url, model=model)
+    assistant = _assistant(index=index, chroma_url=chroma_url, model=model, llm_url=llm_url,
+                           llm_model=llm_model)
     if assistant.retriever.is_empty():
         click.echo("warning: the index holds no papers; run `committee-qa ingest` first",
                    err=True)
@@ -230,9 +241,11 @@ def status_command(repair: bool, index: Path | None, chroma_url: str | None,
               help="Serve the public papers without sign-in on a non-loopback --host.")
 @_INDEX
 @_MODEL
+@_LLM
 def serve_command(host: str | None, port: int | None, ingest_first: bool,
                   users_file: Path | None, no_auth: bool, index: Path | None,
-                  chroma_url: str | None, model: str | None) -> None:
+                  chroma_url: str | None, model: str | None, llm_url: str | None,
+                  llm_model: str | None) -> None:
     """Start the chat app in the browser (bound to 127.0.0.1 unless --host says otherwise).
 
     Bound to any other address it asks people to sign in (--users), or says plainly that
@@ -252,7 +265,7 @@ def serve_command(host: str | None, port: int | None, ingest_first: bool,
             "give a users file so people sign in (--users FILE, made with `committee-qa "
             "user add NAME`), or pass --no-auth to serve the public papers without sign-in")
     assistant = _assistant(index=index, chroma_url=chroma_url, model=model, host=host,
-                           port=port)
+                           port=port, llm_url=llm_url, llm_model=llm_model)
     if ingest_first:
         try:
             report = assistant.ingest([assistant.settings.inbox])
@@ -325,11 +338,12 @@ def user_add_command(name: str, restricted: bool, users_file: Path | None,
               help="Index to use (ingesting the corpus into it) [default: a temporary one].")
 @_CHROMA
 @_MODEL
+@_LLM
 def eval_command(gold_sets: tuple[Path, ...], questions: tuple[Path, ...],
                  corpus: tuple[Path, ...], metadata: Path | None, report: Path | None,
                  baselines: bool, thresholds: Path, gates: str | None,
                  fit_abstention: Path | None, index: Path | None, chroma_url: str | None,
-                 model: str | None) -> None:
+                 model: str | None, llm_url: str | None, llm_model: str | None) -> None:
     """Measure retrieval, answers, citations, abstention and metadata on gold sets, each
     on its own papers in an index of its own."""
     from .evaluation import report as reporting
@@ -339,7 +353,8 @@ def eval_command(gold_sets: tuple[Path, ...], questions: tuple[Path, ...],
     if questions or not sources:
         sources.append(GoldSource("samples", questions or (Path("evals/questions.jsonl"),),
                                   corpus, metadata, gates or "samples"))
-    settings = Settings.load(index=index, chroma_url=chroma_url, model=model)
+    settings = Settings.load(index=index, chroma_url=chroma_url, model=model, llm_url=llm_url,
+                             llm_model=llm_model)
     rows: list[tuple[dict[str, float], bool, str]] = []
     failed_gates = False
     for source in sources:

@@ -41,6 +41,19 @@ class Settings:
     abstention: str = ""
     """A fitted abstention model (`committee-qa eval --fit-abstention FILE`) that decides
     when the papers do not answer; empty means the packaged one, "none" hand-set floors."""
+    phrases: str = ""
+    """A file of phrases that mean the same in the papers, one class a line (see the
+    packaged phrases.txt); empty means the packaged one."""
+    llm_url: str = ""
+    """Base URL of an OpenAI-compatible server (llama.cpp, Ollama, vLLM, Azure OpenAI) whose
+    language model writes the answers, each sentence verified against the passage it
+    cites; empty means answers quoted from the papers, with no model at all."""
+    llm_model: str = ""
+    """The model's name on that server."""
+    llm_api_key: str = ""
+    """The server's API key, if it needs one."""
+    llm_timeout: float = 30.0
+    """Seconds to wait for the model's whole answer before quoting the papers instead."""
     users: str = ""
     """A users file (`committee-qa user add`): when set, the chat asks people to sign in,
     and those with restricted access also read restricted papers. Empty: public only."""
@@ -75,6 +88,11 @@ def _coerce(name: str, kind: Any, raw: str) -> Any:
             raise SettingsError(
                 f"{ENV_PREFIX}{name.upper()}={raw!r} is not a whole number"
             ) from None
+    if kind in (float, "float"):
+        try:
+            return float(raw)
+        except ValueError:
+            raise SettingsError(f"{ENV_PREFIX}{name.upper()}={raw!r} is not a number") from None
     if kind in (Path, "Path"):
         return Path(raw)
     return raw

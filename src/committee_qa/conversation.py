@@ -20,8 +20,8 @@ def tidy_question(question: str) -> tuple[str, str]:
     if not text:
         return "", "Please type a question about the papers."
     if len(text) > MAX_QUESTION_CHARS:
-        return text, (f"The question is {len(text):,} characters long; please ask it in at "
-                      f"most {MAX_QUESTION_CHARS:,}.")
+        return text, (f"Your question is too long ({len(text):,} characters). Please shorten "
+                      f"it to {MAX_QUESTION_CHARS:,} characters or fewer.")
     return text, ""
 
 _FOLLOW_UP_START = re.compile(

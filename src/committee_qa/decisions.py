@@ -48,7 +48,12 @@ def extract_decisions(chunks: Iterable[Chunk]) -> list[Decision]:
                 meeting_date=chunk.meeting_date, minute=chunk.item,
                 item_title=chunk.item_title, text=text, source=chunk.source,
                 title=chunk.title, page=chunk.page, chunk_id=chunk.chunk_id))
-    by_minute = sorted(found.values(), key=lambda d: _number(d.minute))
+    return ordered(found.values())
+
+
+def ordered(decisions: Iterable[Decision]) -> list[Decision]:
+    """Decisions as the register lists them: newest meeting first, then by minute."""
+    by_minute = sorted(decisions, key=lambda d: _number(d.minute))
     return sorted(by_minute, key=lambda d: d.meeting_date, reverse=True)
 
 

@@ -31,11 +31,13 @@ def parse_filters(committee: str | Iterable[str] = (), doc_type: str | Iterable[
     doc_types = tuple(t.lower() for t in _values(doc_type))
     for kind in doc_types:
         if kind not in DOC_TYPES:
-            raise FilterError(f"document type {kind!r} is not one of {', '.join(DOC_TYPES)}")
+            raise FilterError(f"document type {kind!r} is not one of {', '.join(DOC_TYPES)}; "
+                              "choose one of those")
     first = _bound("since", since, last=False)
     last = _bound("until", until, last=True)
     if first and last and first > last:
-        raise FilterError(f"the date range is empty: since {first} is after until {last}")
+        raise FilterError(f"the dates are the wrong way round: since {first} is after "
+                          f"until {last}, so no meeting lies between them; swap them")
     return Filters(committees=committees, doc_types=doc_types, since=first, until=last)
 
 
@@ -209,8 +211,8 @@ def _bound(field: str, value: str, last: bool) -> str:
     if not value:
         return ""
     match = _PARTIAL_DATE.match(value)
-    hint = (f"the {field} date {value!r} is not a date; write it as YYYY-MM-DD "
-            "(or YYYY-MM, or YYYY)")
+    hint = (f"the {field} date {value!r} is not a date; write it as YYYY-MM-DD, for "
+            "example 2017-07-18 (or only the month, 2017-07, or the year, 2017)")
     if match is None:
         raise FilterError(hint)
     year = int(match.group(1))

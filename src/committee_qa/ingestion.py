@@ -173,7 +173,7 @@ def ingest(paths: Sequence[Path], store: Store, embedder: ChunkEmbedder, *,
             store.forget_paper(source)
             left.append(known.pop(source))
             report.pruned.append(source)
-    _rename_orphaned_chunks(left, known, store, embedder)
+    _rename_orphaned_chunks(left, known, store)
     # The passages of papers replaced or pruned go. Then, if more passages are stored than
     # the ledger counts (left by an ingest that was killed), the whole index is swept:
     # counting is one call, where a sweep reads every passage's metadata.
@@ -273,7 +273,7 @@ def access_of(path: Path, stated: str = "") -> str:
 
 
 def _rename_orphaned_chunks(left: list[PaperRecord], known: dict[str, PaperRecord],
-                            store: Store, embedder: ChunkEmbedder) -> None:
+                            store: Store) -> None:
     """Passages keep the name of the file they were first read from; when that name leaves
     the index but the same paper stays under another, cite them by the name that stays."""
     for old in left:
@@ -281,9 +281,9 @@ def _rename_orphaned_chunks(left: list[PaperRecord], known: dict[str, PaperRecor
         if not names:
             continue  # the paper has gone: sweep deletes its chunks
         chunks = [c for c in store.chunks(live={old.doc_id}) if c.source not in names]
-        if chunks:  # the vectors are the same (the text is), but the store wants them again
-            chunks = [replace(c, source=names[0]) for c in chunks]
-            store.write_chunks(chunks, embedder.embed_texts([c.embedding_text for c in chunks]))
+        if chunks:  # the model never sees the file name: the stored vectors stand as they are
+            store.write_chunks([replace(c, source=names[0]) for c in chunks],
+                               store.vectors(chunks))
 
 
 def _failure(path: Path, reason: str) -> PaperFailure:

@@ -449,6 +449,13 @@ def source_hints(source: str) -> tuple[str, str]:
     return (dates.pop() if len(dates) == 1 else "", kinds.pop() if len(kinds) == 1 else "")
 
 
+def source_council(source: str) -> str:
+    """The council a file name names in full ('napier-city-council-2020-08-27-minutes.txt':
+    'Napier City Council'; 'lichfield-cabinet.txt' names none); '' if it names none."""
+    stem = source.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return council_name(title_case(" ".join(re.findall(r"[A-Za-z]+", stem))))
+
+
 _SMALL_WORDS = frozenset("and of the for on in to a an at by with or".split())
 _INITIAL = re.compile(r"^(\W*)(\w)")
 

@@ -23,6 +23,13 @@ _LEANS_BACK = re.compile(r"^\W*(?:It|This|These|They|Their|Its|He|She|His|Her|Bo
 _WHEREAS = re.compile(r"^\W*WHEREAS\b", re.I)
 _OPERATIVE = re.compile(r"^\W*(?:NOW,?\s+THEREFORE|THEREFORE,?\s+BE\s+IT|BE\s+IT\s+(?:FURTHER\s+)?"
                         r"RESOLVED|RESOLVED)\b", re.I)
+# Instructions addressed to an AI model, as prompt injections in a document write them:
+# evidence of nothing, so never quoted as an answer nor taken to support one.
+_ADDRESSES_A_MODEL = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b[^.]{0,60}\b(?:instructions?|prompts?|rules|"
+    r"directions)\b|\b(?:you are|you must|as an?)\s+(?:an?\s+)?(?:ai|assistant|language "
+    r"model|chatbot|llm)\b|\bsystem prompt\b|\b(?:assistant|ai|model),? (?:say|answer|reply|"
+    r"state)\b", re.I)
 NEIGHBOUR_MAX_CHARS = 400  # a neighbour longer than this is left in the passage
 SHORT = 140  # a sentence shorter than this takes the next one of its paragraph
 
@@ -57,7 +64,8 @@ def quote_lines(passage: str, lines: Sequence[str]) -> str:
 
 def units(text: str) -> list[Unit]:
     """The sentences of a passage. A short line ending in ':' keeps the list it opens, and a
-    run of short lines (a name over a job title) stays together."""
+    run of short lines (a name over a job title) stays together. A sentence addressing an
+    AI model ("ignore all previous instructions") is no unit: it is no evidence."""
     spans = split_sentences(text)
     found: list[Unit] = []
     i = 0
@@ -74,7 +82,9 @@ def units(text: str) -> list[Unit]:
                     text[spans[i][0]:spans[i][1]]) and spans[i][1] - start <= 240:
                 end = spans[i][1]
                 i += 1
-        found.append(Unit(start, end, quotable(text[start:end]).rstrip(";, ")))
+        unit = Unit(start, end, quotable(text[start:end]).rstrip(";, "))
+        if not _ADDRESSES_A_MODEL.search(unit.text):
+            found.append(unit)
     return found
 
 

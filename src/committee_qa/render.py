@@ -19,12 +19,7 @@ def place(citation: Citation) -> str:
     Scrutiny Committee, 18 July 2017, minute 13(r), p. 7"; title and heading when the
     paper's structure is not known."""
     if not citation.doc_type or citation.doc_type == "other":
-        parts = [citation.title or citation.source]
-        if citation.page is not None:
-            parts.append(f"p. {citation.page}")
-        if citation.heading:
-            parts.append(_shorten(citation.heading, 90))
-        return ", ".join(parts)
+        return ", ".join(_untyped(citation, "p."))
     kind = DOC_TYPES.get(citation.doc_type, citation.doc_type.title())
     body = citation.committee or citation.title or citation.source
     if citation.council and citation.council.split()[0] not in body:
@@ -53,7 +48,7 @@ def long_date(iso: str) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _reference(citation: Citation) -> str:
+def _reference(citation: Citation, para: str = "para") -> str:
     paragraph = citation.paragraph
     if citation.doc_type == "minutes" and citation.item:
         return f"minute {citation.item}" + (paragraph if paragraph.startswith("(") else "")
@@ -61,16 +56,53 @@ def _reference(citation: Citation) -> str:
     if citation.item:
         parts.append(f"item {citation.item}")
     if paragraph:
-        parts.append(f"para {paragraph.strip('()')}" if not paragraph.startswith("(")
+        parts.append(f"{para} {paragraph.strip('()')}" if not paragraph.startswith("(")
                      else f"point {paragraph}")
     return ", ".join(parts)
 
 
+def _untyped(citation: Citation, page: str) -> list[str]:
+    """A passage of a paper whose structure is not known: its title, page and heading."""
+    parts = [citation.title or citation.source]
+    if citation.page is not None:
+        parts.append(f"{page} {citation.page}")
+    if citation.heading:
+        parts.append(_shorten(citation.heading, 90))
+    return parts
+
+
+def citation_name(citation: Citation) -> str:
+    """What a citation opens, in words a screen reader reads out: "Source 1: Children and
+    Young People's Committee, Nottinghamshire County Council, 10 February 2020, item 5,
+    paragraph 7 (report)". No abbreviations: "p." and "para" are read as letters."""
+    if not citation.doc_type or citation.doc_type == "other":
+        return f"Source {citation.n}: " + ", ".join(_untyped(citation, "page"))
+    parts = [citation.committee or citation.title or citation.source]
+    if citation.council and citation.council.split()[0] not in parts[0]:
+        parts.append(citation.council)
+    if citation.meeting_date:
+        parts.append(long_date(citation.meeting_date))
+    parts += [p for p in (_reference(citation, "paragraph"),) if p]
+    if citation.page is not None:
+        parts.append(f"page {citation.page}")
+    kind = DOC_TYPES.get(citation.doc_type, citation.doc_type).lower()
+    return f"Source {citation.n}: " + ", ".join(parts) + f" ({kind})"
+
+
 def answer_dict(answer: Answer) -> dict[str, Any]:
-    """The JSON form: `answer`, `abstained` and `citations` (n, source, title, page, ...)."""
+    """The JSON form: `answer`, `abstained`, `mode` ("quoted" or "llm"), each shown
+    sentence with its `citations` and whether it was `verified` (a quote always is),
+    `dropped` (how many written sentences the papers did not support, and `not_supported`
+    their text), `note`, and `citations` (n, source, title, page, ...)."""
     return {
         "answer": answer.text,
         "abstained": answer.abstained,
+        "mode": answer.mode,
+        "sentences": [{"text": s.text, "citations": [s.citation, *s.also], "verified": True}
+                      for s in answer.sentences],
+        "dropped": len(answer.dropped),
+        "not_supported": list(answer.dropped),
+        "note": answer.note,
         "citations": [asdict(c) for c in answer.citations],
     }
 
@@ -89,8 +121,11 @@ def _sentences(answer: Answer, escape: Callable[[str], str], bold: str) -> list[
     out = []
     for s in answer.sentences:
         label = f"{bold}{meeting_label(by_n[s.citation])}:{bold} " if answer.dated else ""
-        out.append(f"{label}{escape(s.text)} {bold}[{s.citation}]{bold}")
+        out.append(f"{label}{escape(s.text)} {bold}{s.marks}{bold}")
     return out
+
+
+NOT_SUPPORTED = "Not supported by the papers (left out of the answer)"
 
 
 def answer_text(answer: Answer, width: int = 88) -> str:
@@ -101,6 +136,11 @@ def answer_text(answer: Answer, width: int = 88) -> str:
         lines = [textwrap.fill(s, width) for s in _sentences(answer, str, "")]
     else:
         lines = [textwrap.fill(" ".join(_sentences(answer, str, "")), width)]
+    if answer.note:
+        lines = [textwrap.fill(f"Note: {answer.note}", width), "", *lines]
+    if answer.dropped:  # written by the model, not found in the papers: never shown as fact
+        lines += ["", f"{NOT_SUPPORTED}:"]
+        lines += [textwrap.fill(f"- {t}", width, subsequent_indent="  ") for t in answer.dropped]
     if answer.citations:
         lines += ["", "Sources:"]
     for c in answer.citations:
@@ -198,3 +238,111 @@ def escape_markdown(text: str) -> str:
 
 def _shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+# The chat in the browser: plain HTML that a screen reader understands (each message an
+# article named by its heading, each citation a disclosure button naming what it opens),
+# with every piece of paper or person text escaped, so it is shown and never run.
+REPLY_HEADINGS = {"answer": "Answer from the papers", "declined": "No answer in the papers",
+                  "problem": "Could not search the papers"}
+WRITING = "Being written by the language model — not yet checked against the papers"
+EMPTY_CONVERSATION = ("No questions yet. Type a question below and press Enter, or choose "
+                      "one of the questions under “Try asking”.")
+
+
+def conversation_html(turns: Sequence[tuple[str, Answer | str]]) -> str:
+    """The conversation: each question and its reply, which is an `Answer` or a problem
+    the person can put right (a date that is not a date), in their own words."""
+    if not turns:
+        return f'<p class="chat-empty">{_h(EMPTY_CONVERSATION)}</p>'
+    return "\n".join(_question_html(n, question) + _reply_html(n, reply)
+                     for n, (question, reply) in enumerate(turns, 1))
+
+
+def _question_html(n: int, question: str) -> str:
+    return (f'<article class="chat-message chat-question" aria-labelledby="turn-{n}-q">'
+            f'<h3 id="turn-{n}-q" class="chat-label">You asked</h3>'
+            f'<p>{_h(question)}</p></article>')
+
+
+def _reply_html(n: int, reply: Answer | str) -> str:
+    citations: Sequence[Citation]
+    if isinstance(reply, str):
+        kind, body, citations = "problem", f"<p>{_h(reply)}</p>", ()
+    elif reply.abstained:
+        kind, body, citations = "declined", f"<p>{_h(reply.text)}</p>", reply.citations
+    else:
+        kind, body, citations = "answer", _answer_html(reply), reply.citations
+    # The heading takes focus when the reply arrives (tabindex -1: focusable, not a stop).
+    # Only .chat-text is read out when it arrives: what the papers did not support is not.
+    dropped = reply.dropped if isinstance(reply, Answer) and not reply.abstained else ()
+    return (f'<article class="chat-message chat-reply chat-{kind}" '
+            f'aria-labelledby="turn-{n}-a">'
+            f'<h3 id="turn-{n}-a" class="chat-label" tabindex="-1">{REPLY_HEADINGS[kind]}</h3>'
+            f'<div class="chat-text">{body}</div>{_dropped_html(dropped)}'
+            f'{_sources_html(n, citations)}</article>')
+
+
+def writing_html(question: str, text: str) -> str:
+    """The question being answered, and the language model's answer as written so far:
+    marked as not yet checked, and never a reply (chat.js announces replies only)."""
+    return ('<div class="chat-log">' + _question_html(0, question)
+            + '<article class="chat-message chat-writing" aria-labelledby="turn-0-a">'
+            f'<h3 id="turn-0-a" class="chat-label">{WRITING}</h3>'
+            f'<div class="chat-draft">{_quote_html(text) or "<p>…</p>"}</div></article></div>')
+
+
+def _answer_html(answer: Answer) -> str:
+    by_n = {c.n: c for c in answer.citations}
+    sentences = []
+    for s in answer.sentences:
+        label = (f"<strong>{_h(meeting_label(by_n[s.citation]))}:</strong> "
+                 if answer.dated else "")
+        sentences.append(f"{label}{_h(s.text)} {_markers((s.citation, *s.also))}")
+    note = f'<p class="chat-note">Note: {_h(answer.note)}</p>' if answer.note else ""
+    if answer.dated:  # one sentence a paragraph, each under its meeting
+        body = "".join(f"<p>{s}</p>" for s in sentences)
+    else:
+        body = f"<p>{' '.join(sentences)}</p>"
+    return note + body
+
+
+def _dropped_html(dropped: Sequence[str]) -> str:
+    """What the model wrote that the papers did not support: apart, struck out, never fact."""
+    if not dropped:
+        return ""
+    return (f'<div class="chat-dropped"><h4 class="chat-label">{NOT_SUPPORTED}</h4>'
+            "<p>The language model wrote these sentences, but the papers it was given do not "
+            "support them:</p><ul>" + "".join(f"<li>{_h(text)}</li>" for text in dropped)
+            + "</ul></div>")
+
+
+def _markers(numbers: Sequence[int]) -> str:
+    """"[1][2]" to the eye; "(sources 1 and 2)" to a screen reader, which reads brackets."""
+    seen = "".join(f"[{n}]" for n in numbers)
+    heard = (f"source {numbers[0]}" if len(numbers) == 1 else
+             "sources " + ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}")
+    return (f'<span class="chat-marker"><span aria-hidden="true">{seen}</span>'
+            f'<span class="visually-hidden">({heard})</span></span>')
+
+
+def _sources_html(n: int, citations: Sequence[Citation]) -> str:
+    if not citations:
+        return ""
+    folded = "".join(
+        f'<details class="chat-source" id="turn-{n}-source-{c.n}">'
+        f"<summary>{_h(citation_name(c))}</summary>"
+        f"<blockquote>{_quote_html(c.text)}</blockquote>"
+        f'<p class="chat-paper">Paper: {_h(c.source)}</p></details>' for c in citations)
+    return f'<h4 class="chat-label">Sources</h4><div class="chat-sources">{folded}</div>'
+
+
+def _quote_html(text: str) -> str:
+    """A passage as its paragraphs, each keeping its lines."""
+    blocks = [block.strip("\n") for block in text.split("\n\n") if block.strip()]
+    return "".join("<p>" + "<br>".join(_h(line) for line in block.split("\n")) + "</p>"
+                   for block in blocks)
+
+
+def _h(text: str) -> str:
+    return html.escape(text, quote=True)

@@ -1,20 +1,17 @@
-"""Question -> ranked passages: dense (Chroma) and keyword (BM25) search fused by score."""
+"""Question -> ranked passages: dense (Chroma) and keyword (BM25 in tantivy) search fused by
+score. Both searches give chunk ids; the passages ranked first are read from the store."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Literal, Protocol
 
-import numpy as np
-
-from . import snapshot
 from .filters import in_dates, matches_committee
-from .keyword import KeywordIndex
-from .schema import Chunk, Filters, Passage
+from .keyword import KeywordSearch
+from .schema import Chunk, Decision, Filters, Passage
 from .store import Store
-from .views import Signature, View, signature
+from .views import View, Views
 
 Mode = Literal["hybrid", "dense", "keyword"]
 Access = Literal["public", "restricted"]  # who is reading: anyone, or an officer signed in
@@ -38,113 +35,91 @@ NAMED_BOOST = 1.0
 # A filter that admits this share of the passages or more is checked on the nearest of all
 # passages; a narrower one names its passages to Chroma.
 BROAD_FILTER = 0.25
+# Except in an index this large: Chroma's search among named ids walks its graph until it
+# meets enough of them, so the fewer they are the longer it takes (at 300k passages,
+# 100-600 ms for 3,000 down to 100 ids, where the nearest 300 of all take 5 ms:
+# bench/NOTES.md). There a narrow filter is checked on the nearest NEAREST_AT_SCALE of all,
+# and keyword search, which holds every filter exactly, finds the rest.
+LARGE_INDEX = 50_000
+NEAREST_AT_SCALE = 300
 
 
 class QueryEmbedder(Protocol):
     def embed_query(self, text: str) -> list[float]: ...
 
 
-def fuse(dense: Sequence[tuple[Chunk, float]], keyword: Sequence[tuple[Chunk, float]],
+Found = list[tuple[str, float]]  # chunk ids with their scores, best first
+
+
+def fuse(dense: Sequence[tuple[str, float]], keyword: Sequence[tuple[str, float]],
          meaning_weight: float = MEANING_WEIGHT, preferred: Collection[str] = (),
-         boost: float = NAMED_BOOST) -> list[tuple[Chunk, float]]:
-    """Score fusion: a passage scores its BM25 score over the best one's, plus
-    `meaning_weight` times its cosine similarity; a passage only one search found takes
-    the other's lowest score. Best first, the chunk ids in `preferred` ranked as if they
-    scored `boost` more (the score given is the fused one); ties in chunk-id order."""
-    similarity = {c.chunk_id: s for c, s in dense}
-    matched = {c.chunk_id: s for c, s in keyword}
-    chunks = {c.chunk_id: c for c, _ in [*dense, *keyword]}
+         boost: float = NAMED_BOOST) -> Found:
+    """Score fusion of two searches' chunk ids: a passage scores its BM25 score over the
+    best one's, plus `meaning_weight` times its cosine similarity; a passage only one search
+    found takes the other's lowest score. Best first, the chunk ids in `preferred` ranked as
+    if they scored `boost` more (the score given is the fused one); ties in chunk-id order."""
+    similarity, matched = dict(dense), dict(keyword)
     best = max(matched.values(), default=0.0) or 1.0
     least_matched = min(matched.values(), default=0.0)
     least_similar = min(similarity.values(), default=0.0)
     scores = {cid: matched.get(cid, least_matched) / best
-              + meaning_weight * similarity.get(cid, least_similar) for cid in chunks}
+              + meaning_weight * similarity.get(cid, least_similar)
+              for cid in {**similarity, **matched}}
     order = sorted(scores, key=lambda cid: (-scores[cid] - boost * (cid in preferred), cid))
-    return [(chunks[cid], scores[cid]) for cid in order]
+    return [(cid, scores[cid]) for cid in order]
 
 
 class HybridRetriever:
     """Finds the passages of the live papers that best match a question."""
 
     def __init__(self, embedder: QueryEmbedder, store: Store, depth: int = 30,
-                 snapshots: Path | None = None) -> None:
-        """`snapshots`: a folder where keyword indexes are saved for the next start."""
+                 folder: Path | None = None) -> None:
+        """`folder`: where the keyword indexes are kept (None: in memory, built at start)."""
         self.embedder, self.store, self.depth = embedder, store, depth
-        self.snapshots = snapshots
+        self._derived = Views(folder)
         self._views: dict[str, View] = {}
-        self._signature: Signature = {}
-        self._saving = threading.Lock()
         self.refresh()
 
     def refresh(self) -> None:
-        """Re-read the ledger and bring the keyword index up to date: call after an ingest.
-        Only the papers added, removed or changed since the last refresh are read from the
-        store. The new views replace the old in one step, so a search running meanwhile
-        sees one or the other, never half of each. Each access level has a view of its own:
-        what a public reader is shown, down to the keyword statistics, never depends on
-        restricted text."""
-        generation = self.store.generation() if self.snapshots else ""
-        ledger = signature(self.store.papers().values())
-        live = set(ledger)
-        saved = (snapshot.load(self.snapshots, generation)
-                 if self.snapshots and not self._views else None)
-        if saved is not None and all(index.doc_ids <= live for index in saved.values()):
-            views = {"public": View.of(live, saved["public"])}
-            views["restricted"] = (views["public"] if saved["restricted"] is saved["public"]
-                                   else View.of(live, saved["restricted"]))
-        elif not self._views:
-            saved = None
-            every = list(self.store.chunks(live))
-            public = [c for c in every if c.access == "public"]
-            views = {"public": View.built(live, public)}
-            views["restricted"] = (views["public"] if len(public) == len(every)
-                                   else View.built(live, every))
-        else:
-            removed = {d for d, s in self._signature.items() if ledger.get(d) != s}
-            fresh = {d for d, s in ledger.items() if self._signature.get(d) != s}
-            added = list(self.store.chunks(fresh)) if fresh else []
-            old = self._views
-            views = {"public": old["public"].changed(
-                live, [c for c in added if c.access == "public"], removed)}
-            views["restricted"] = (views["public"] if old["restricted"] is old["public"]
-                                   and all(c.access == "public" for c in added)
-                                   else old["restricted"].changed(live, added, removed))
-        self._views, self._signature = views, ledger
-        if self.snapshots and saved is None and generation:
-            threading.Thread(target=self._save, args=(generation, views),
-                             name="keyword-snapshot").start()
-
-    def _save(self, generation: str, views: dict[str, View]) -> None:
-        # In a thread of its own, not a daemon: a process ending (`committee-qa ingest`)
-        # waits for the file, and nothing else waits for it.
-        assert self.snapshots is not None
-        with self._saving:
-            try:
-                snapshot.save(self.snapshots, generation,
-                              {level: view.keyword for level, view in views.items()})
-            except OSError as error:
-                snapshot.log.warning("the keyword snapshot was not saved: %s", error)
+        """Bring the keyword indexes up to the ledger: call after an ingest. Only the papers
+        added, removed or changed since are read from the store. The new views replace the
+        old in one step, so a search running meanwhile sees one or the other, never half of
+        each. Each access level has a view of its own: what a public reader is shown, down
+        to the keyword statistics, never depends on restricted text."""
+        self._views = self._derived.refresh(self.store, self._views or None)
 
     def view(self, access: Access = "public") -> View:
-        """What a reader with `access` may search: live papers, keyword index, columns."""
+        """What a reader with `access` may search: live papers, keyword index, known values."""
         return self._views[access]
 
     @property
-    def live(self) -> set[str]:
+    def live(self) -> frozenset[str]:
         """The doc_ids of the papers in the ledger."""
         return self._views["public"].live
 
     @property
-    def keyword(self) -> KeywordIndex:
+    def keyword(self) -> KeywordSearch:
         """The keyword index of the public papers."""
         return self._views["public"].keyword
 
     def is_empty(self, access: Access = "public") -> bool:
-        return not self._views[access].keyword.chunks
+        return not self._views[access].keyword.passages
 
     def known(self, field: str, access: Access = "public") -> list[str]:
         """The values a filterable field takes in the index, sorted, without the empty one."""
         return self._views[access].known[field]
+
+    def dated(self, access: Access = "public") -> bool:
+        """Whether every passage a reader with `access` may search has a meeting date."""
+        return self._views[access].dated
+
+    def decisions(self, access: Access = "public") -> list[Decision]:
+        """The register of the papers a reader with `access` may read."""
+        return self._views[access].decisions()
+
+    def chunks(self, ids: Sequence[str], access: Access = "public") -> dict[str, Chunk]:
+        """The passages of these chunk ids that a reader with `access` may read, by id."""
+        return self.store.chunks_by_id(ids, LEVELS[access])
 
     def retrieve(self, question: str, k: int = 6, mode: Mode = "hybrid",
                  filters: Filters = Filters(), access: Access = "public",
@@ -157,60 +132,54 @@ class HybridRetriever:
         committees (by field) whose passages, and those of papers whose council or
         committee is unknown, rank first: a preference, not a filter."""
         view = self._views[access]
-        if not view.keyword.chunks or not question.strip():
+        if not view.keyword.passages or not question.strip():
             return []
-        wanted: dict[str, list[str]] | None = {}
-        admitted = None
+        wanted: dict[str, list[str]] = {}
         if not filters.empty:
-            wanted = self._wanted(filters, view)
-            if wanted is None:
+            inside_filters = self._wanted(filters, view)
+            if inside_filters is None:
                 return []  # no passage lies inside the filters
-            admitted = view.admitted(wanted)
+            wanted = inside_filters
         if mode != "keyword":
             vector = vector if vector is not None else self.embedder.embed_query(question)
         liked = self._liked(prefer or {}, view)
-        inside = {**(wanted or {}), **{field: [v for v in values if v in (wanted or {}).get(
-            field, values)] for field, values in liked.items()}}
-        among = view.admitted(inside) if liked else None
-        if among is not None and admitted is not None:
-            among &= admitted
+        inside = {**wanted, **{field: [v for v in values if v in wanted.get(field, values)]
+                               for field, values in liked.items()}}
         preferred: set[str] = set()
-        if among is None or not among.any():
-            dense, keyword = self._search(question, vector, mode, view, access, wanted or {},
-                                          admitted)
+        if not liked or not view.keyword.count(inside):
+            dense, keyword = self._search(question, vector, mode, view, access, wanted)
         else:
             # The preferred passages are searched on their own, so that they are found even
             # where other councils' papers would fill the searches' depth. The others are
             # still found by their words, and by meaning when too few preferred are near
             # (searching them by meaning too changed no answer in bench/run.py, and cost a
             # second Chroma query).
-            dense, keyword = self._search(question, vector, mode, view, access, inside, among)
+            dense, keyword = self._search(question, vector, mode, view, access, inside)
             elsewhere: Mode | None = mode if len(dense) < self.depth else (
                 None if mode == "dense" else "keyword")
             if elsewhere is not None:
                 more_dense, more_keyword = self._search(question, vector, elsewhere, view,
-                                                        access, wanted or {}, admitted)
+                                                        access, wanted)
                 dense, keyword = _merged(dense, more_dense), _merged(keyword, more_keyword)
-            fields = {field: set(values) for field, values in liked.items()}
-            preferred = {c.chunk_id for c, _ in [*dense, *keyword]
-                         if all(getattr(c, f) in v for f, v in fields.items())}
-        similarity = {chunk.chunk_id: sim for chunk, sim in dense}
-        fused = fuse(dense, keyword, preferred=preferred, boost=NAMED_BOOST)
-        return [
-            Passage(chunk=chunk, score=score, dense_similarity=similarity.get(chunk.chunk_id))
-            for chunk, score in fused[:k]
-        ]
+            preferred = view.keyword.inside({i for i, _ in [*dense, *keyword]}, liked)
+        similarity = dict(dense)
+        best = fuse(dense, keyword, preferred=preferred, boost=NAMED_BOOST)[:k]
+        # Only the passages handed on are read from the store.
+        chunks = self.chunks([cid for cid, _ in best], access)
+        return [Passage(chunk=chunks[cid], score=score, dense_similarity=similarity.get(cid))
+                for cid, score in best if cid in chunks]
 
     def _search(self, question: str, vector: Sequence[float] | None, mode: Mode, view: View,
-                access: Access, wanted: dict[str, list[str]], admitted: np.ndarray | None,
-                ) -> tuple[list[tuple[Chunk, float]], list[tuple[Chunk, float]]]:
-        """Both searches, each switched off by `mode`, inside `admitted` when given."""
-        dense: list[tuple[Chunk, float]] = []
-        keyword: list[tuple[Chunk, float]] = []
+                access: Access, where: dict[str, list[str]]) -> tuple[Found, Found]:
+        """Both searches, each switched off by `mode`, inside `where` when given."""
+        dense: Found = []
+        keyword: Found = []
         if mode != "keyword" and vector is not None:
-            dense = self._dense(vector, view, access, wanted, admitted)
+            dense = self._dense(vector, view, access, where)
         if mode != "dense":
-            keyword = view.keyword.search(question, self.depth, admitted)
+            # A paper replaced by another process since the view was made drops out.
+            keyword = [(cid, s) for cid, s in view.keyword.search(question, self.depth, where)
+                       if _paper(cid) in view.live]
         return dense, keyword
 
     def _liked(self, prefer: Mapping[str, Sequence[str]], view: View,
@@ -225,36 +194,38 @@ class HybridRetriever:
             if known:
                 liked[field] = known
         if "council" in liked and "committee" in liked:
-            held = set(view.columns["committee"].present(
-                view.admitted({"council": liked["council"]})))
+            held = view.keyword.values("committee", {"council": liked["council"]})
             liked["committee"] = [c for c in liked["committee"] if c in held]
         return {field: [*values, ""] for field, values in liked.items() if values}
 
     def _dense(self, vector: Sequence[float], view: View, access: Access,
-               wanted: dict[str, list[str]], admitted: np.ndarray | None,
-               ) -> list[tuple[Chunk, float]]:
-        """Chroma's nearest passages that the view holds, inside the filters when there
-        are any. Passages come from the view; Chroma gives ids and distances only."""
+               where: dict[str, list[str]]) -> Found:
+        """Chroma's nearest passages of the view's live papers, inside `where` when given;
+        Chroma gives ids and similarities only."""
         levels = LEVELS[access]
-        if admitted is None:  # a few more than needed: passages of papers no longer live
+        if not where:  # a few more than needed: passages of papers no longer live
             found = self.store.search(vector, self.depth * 2 + 8, levels)
-            return [(view.by_id[i], s) for i, s in found if i in view.by_id][: self.depth]
-        share = int(admitted.sum()) / max(1, len(view.keyword.chunks))
-        if share >= BROAD_FILTER:
+            return [(i, s) for i, s in found if _paper(i) in view.live][: self.depth]
+        share = view.keyword.count(where) / max(1, view.keyword.passages)
+        if not share:
+            return []
+        large = view.keyword.passages >= LARGE_INDEX
+        if share >= BROAD_FILTER or large:
             # Most passages are inside: the nearest of all, checked against the filters,
             # hold enough of them (naming 60,000 ids to Chroma would take 40 ms).
-            fields = {name: set(values) for name, values in wanted.items()}
-            found = self.store.search(vector, int(self.depth / share * 2) + 8, levels)
-            held = [(view.by_id[i], s) for i, s in found if i in view.by_id
-                    and all(getattr(view.by_id[i], f) in v for f, v in fields.items())]
-            if len(held) >= self.depth:
+            nearest = int(self.depth / share * 2) + 8
+            found = [(i, s) for i, s in self.store.search(
+                vector, min(nearest, NEAREST_AT_SCALE) if large else nearest, levels)
+                if _paper(i) in view.live]
+            inside = view.keyword.inside([i for i, _ in found], where)
+            held = [(i, s) for i, s in found if i in inside]
+            if len(held) >= self.depth or large:
                 return held[: self.depth]
         # Chroma searches only the admitted passages, named by id: faster than its
         # metadata filter (measured in bench/NOTES.md), and never short of passages.
-        found = self.store.search(vector, self.depth, levels,
-                                  among={level: view.ids_of(admitted, level)
-                                         for level in levels})
-        return [(view.by_id[i], s) for i, s in found if i in view.by_id][: self.depth]
+        found = self.store.search(vector, self.depth, levels, among={
+            level: view.keyword.ids({**where, "access": [level]}) for level in levels})
+        return [(i, s) for i, s in found if _paper(i) in view.live][: self.depth]
 
     def _wanted(self, filters: Filters, view: View) -> dict[str, list[str]] | None:
         """The filters as the stored values each field may take; None when none can."""
@@ -270,8 +241,12 @@ class HybridRetriever:
         return None if any(not values for values in where.values()) else where
 
 
-def _merged(first: Sequence[tuple[Chunk, float]], second: Sequence[tuple[Chunk, float]],
-            ) -> list[tuple[Chunk, float]]:
+def _paper(chunk_id: str) -> str:
+    """The doc_id of a chunk id ('<doc_id>:<n>')."""
+    return chunk_id.rsplit(":", 1)[0]
+
+
+def _merged(first: Found, second: Found) -> Found:
     """Two result lists of the same search as one, each passage once."""
-    seen = {c.chunk_id for c, _ in first}
-    return [*first, *((c, s) for c, s in second if c.chunk_id not in seen)]
+    seen = {cid for cid, _ in first}
+    return [*first, *((cid, s) for cid, s in second if cid not in seen)]

@@ -143,10 +143,16 @@ class Citation:
 
 @dataclass(frozen=True)
 class AnswerSentence:
-    """One sentence of an answer, quoted from the papers, with the citation supporting it."""
+    """One sentence of an answer, with the citation supporting it (and any others it cites):
+    quoted from the papers, or written by a language model and verified against them."""
 
     text: str
     citation: int
+    also: tuple[int, ...] = ()  # further citations of a written sentence
+
+    @property
+    def marks(self) -> str:
+        return "".join(f"[{n}]" for n in (self.citation, *self.also))
 
 
 @dataclass(frozen=True)
@@ -161,12 +167,16 @@ class Answer:
     dated: bool = False  # show each sentence's meeting: the question asks when, or they differ
     # What the answerer measured to decide whether to answer (abstention.FEATURES).
     signals: tuple[tuple[str, float], ...] = ()
+    mode: str = "quoted"  # "quoted" from the papers, or "llm": written by a language model
+    # A written answer's sentences that the papers did not support: never shown as fact.
+    dropped: tuple[str, ...] = ()
+    note: str = ""  # one line about how it was made ("the language model did not answer ...")
 
     @property
     def text(self) -> str:
         if self.abstained:
             return self.reason
-        return " ".join(f"{s.text} [{s.citation}]" for s in self.sentences)
+        return " ".join(f"{s.text} {s.marks}" for s in self.sentences)
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,11 @@ point leaves each paper wholly present or wholly absent, and loses nothing store
 
 The ledger also holds notes, records whose ids start with `note/`: `note/generation`, whose
 token changes at every commit, so app replicas sharing a Chroma server (`Store.connect`)
-know when to re-derive what they keep in memory (keyword index, decisions register); and
-the ingest lease (see `lease`), so only one ingest at a time writes to an index.
+know when to re-derive what they keep in memory (keyword index, decisions register).
+
+On a Chroma server, claims on the ingest lease (see `lease`) are collections of their own,
+`<name>_lease_<n>`: creating a collection is the one write Chroma refuses when its name is
+taken, so of two ingests claiming the same number only one succeeds.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from urllib.parse import urlsplit
 import chromadb
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings as ChromaSettings
-from chromadb.errors import ChromaError
+from chromadb.errors import ChromaError, NotFoundError
 
 from .errors import IndexMismatchError, IndexUnavailableError
 from .schema import Chunk, PaperRecord
@@ -71,6 +74,8 @@ class Store:
     def __init__(self, client: Any, name: str, model: str, dimension: int) -> None:
         self._client = client
         self.location = name
+        self.folder: Path | None = None  # the index folder; None for a Chroma server
+        self._claim_prefix = f"{name}_lease_"
         meta = {"hnsw:space": "cosine", "embedding_model": model,
                 "dimension": dimension, "schema_version": SCHEMA_VERSION}
         self._chunks = client.get_or_create_collection(
@@ -93,7 +98,7 @@ class Store:
             path=str(path), settings=ChromaSettings(anonymized_telemetry=False)
         )
         store = cls(client, name, model, dimension)
-        store.location = str(path)
+        store.location, store.folder = str(path), path
         return store
 
     @classmethod
@@ -125,6 +130,52 @@ class Store:
         """Delete the index's collections: for scratch indexes on a shared server."""
         for collection in [*self._by_access.values(), self._papers]:
             self._client.delete_collection(collection.name)
+        for number in self.claims():
+            self.drop_claim(number)
+
+    # -- claims on the ingest lease, for an index in a Chroma server -----------------------
+
+    def claims(self) -> dict[int, dict[str, Any]]:
+        """The claims on the ingest lease, by number, with what each records."""
+        found = {}
+        for collection in self._client.list_collections():
+            number = collection.name.removeprefix(self._claim_prefix)
+            if collection.name.startswith(self._claim_prefix) and number.isdigit():
+                found[int(number)] = dict(collection.metadata or {})
+        return found
+
+    def claim(self, number: int, values: dict[str, Any]) -> bool:
+        """Create claim `number` recording `values`; False if it exists already."""
+        name = f"{self._claim_prefix}{number}"
+        try:
+            self._client.create_collection(name, metadata=values,
+                                           embedding_function=_RefuseToEmbed())
+        except ChromaError:  # the server says InternalError or ChromaError, by version
+            if self._claim_collection(number) is None:
+                raise  # not taken: something else went wrong
+            return False
+        return True
+
+    def renew_claim(self, number: int, values: dict[str, Any]) -> bool:
+        """Record `values` in claim `number`; False if the claim is gone (taken over)."""
+        collection = self._claim_collection(number)
+        if collection is None:
+            return False
+        collection.modify(metadata=values)
+        return True
+
+    def drop_claim(self, number: int) -> None:
+        try:
+            self._client.delete_collection(f"{self._claim_prefix}{number}")
+        except NotFoundError:
+            pass  # dropped already, by another ingest taking over
+
+    def _claim_collection(self, number: int) -> Any:
+        try:
+            return self._client.get_collection(f"{self._claim_prefix}{number}",
+                                               embedding_function=_RefuseToEmbed())
+        except NotFoundError:
+            return None
 
     # -- the ledger of papers ------------------------------------------------------------
 
@@ -224,6 +275,30 @@ class Store:
             for _id, meta, text in self._read_all(self._by_access[level], where=where):
                 if meta["doc_id"] in live:
                     yield _chunk_from(meta, text, level)
+
+    def chunks_by_id(self, ids: Sequence[str],
+                     access: Sequence[str] = ACCESS) -> dict[str, Chunk]:
+        """The stored chunks of these ids among the access levels named, by id; an id no
+        longer stored is left out."""
+        found: dict[str, Chunk] = {}
+        for level in access:
+            for first in range(0, len(ids), _PAGE):
+                page = self._by_access[level].get(ids=list(ids[first : first + _PAGE]),
+                                                  include=["metadatas", "documents"])
+                found.update((i, _chunk_from(m, t, level)) for i, m, t in zip(
+                    page["ids"], page["metadatas"], page["documents"]))
+        return found
+
+    def vectors(self, chunks: Sequence[Chunk]) -> list[list[float]]:
+        """The vectors stored with `chunks`, in their order: read back, never embedded."""
+        found: dict[str, list[float]] = {}
+        for level, collection in self._by_access.items():
+            ids = [c.chunk_id for c in chunks if c.access == level]
+            for first in range(0, len(ids), _PAGE):
+                page = collection.get(ids=ids[first : first + _PAGE], include=["embeddings"])
+                found.update((i, [float(x) for x in v])
+                             for i, v in zip(page["ids"], page["embeddings"]))
+        return [found[c.chunk_id] for c in chunks]
 
     def count_chunks(self, access: Sequence[str] = ACCESS) -> int:
         return sum(int(self._by_access[level].count()) for level in access)

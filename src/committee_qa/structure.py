@@ -30,6 +30,7 @@ from .meeting import (
     looks_like_minutes,
     page_title,
     read_heading,
+    source_council,
     source_hints,
     title_case,
     written_dates,
@@ -140,10 +141,14 @@ def _as_report(document: Document, body: str, text: str,
 
 
 def _with_source_hints(documents: list[Document], source: str) -> list[Document]:
-    """The file name's date and document type, for documents whose text states neither."""
+    """The file name's date, document type and council, for documents whose text states
+    none of them."""
     when, kind = source_hints(source)
     if kind and all(d.doc_type == "other" for d in documents):
         documents = [replace(d, doc_type=kind) for d in documents]
+    council = source_council(source) if not any(d.council for d in documents) else ""
+    if council:
+        documents = [replace(d, council=council) for d in documents]
     return [replace(d, meeting_date=when) if when and not (d.meeting_date or d.minutes_of)
             else d for d in documents]
 

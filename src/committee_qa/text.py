@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
+
+from .errors import SettingsError
 
 STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before
@@ -34,31 +38,94 @@ def stem(word: str) -> str:
     return str(_stemmer().stemWord(word))
 
 
+# British and American spellings of one word ("authorise", "authorize"; "labour", "labor";
+# "centre", "center"), and the irregular past forms of verbs minutes use ("paid", "bought"),
+# are made one before stemming: councils on both sides of the Atlantic write minutes.
+_BRITISH = ((re.compile(r"(?<=\w{3})is(e|es|ed|ing|ation|ations|er|ers)$"), r"iz\1"),
+            (re.compile(r"(?<=\w{2}[^h])our(s|ed|ing|able|ite|ites)?$"), r"or\1"),
+            (re.compile(r"(?<=\w{3})tre(s)?$"), r"ter\1"))
+_SAME_WORD = {"programme": "program", "programmes": "programs", "licence": "license",
+              "licences": "licenses", "defence": "defense", "offence": "offense",
+              "paid": "pay", "bought": "buy", "held": "hold", "met": "meet", "sold": "sell",
+              "spent": "spend", "took": "take", "taken": "take", "made": "make", "won": "win",
+              "chose": "choose", "chosen": "choose", "began": "begin", "begun": "begin",
+              "brought": "bring", "built": "build", "sent": "send", "lent": "lend",
+              "lost": "lose", "rose": "rise", "risen": "rise", "fell": "fall",
+              "fallen": "fall", "grew": "grow", "grown": "grow", "wrote": "write",
+              "written": "write", "spoke": "speak", "spoken": "speak", "told": "tell",
+              "sought": "seek", "led": "lead", "heard": "hear", "came": "come",
+              "went": "go", "gone": "go", "found": "find", "knew": "know", "known": "know"}
+
+
+@lru_cache(maxsize=65536)
+def one_spelling(word: str) -> str:
+    """The word in one spelling: 'authorised' -> 'authorized', 'paid' -> 'pay'."""
+    if word in _SAME_WORD:
+        return _SAME_WORD[word]
+    for pattern, replacement in _BRITISH:
+        word = pattern.sub(replacement, word)
+    return word
+
+
 def tokens(text: str) -> list[str]:
     """Lower-case word tokens, numbers kept whole ('4.82%', '170,000')."""
     return [t.lower().replace(",", "").replace("’", "'") for t in _TOKEN.findall(text)]
 
 
-# Ways councillors and officers say the same thing. A text using any phrase of a class also
-# gets that class's token, so "last half-year" finds "the six-month period".
-EQUIVALENT_PHRASES = (
-    ("half-year", "half year", "six-month", "six month", "six months", "6 months", "6-month"),
-    ("social workers", "social worker", "social work staff", "social work practitioners"),
-    ("year-end", "year end", "end of the year", "end of the financial year"),
-    ("looked after children", "children in care", "child in care", "looked after child"),
-)
-_EQUIVALENTS = [
-    (re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b", re.IGNORECASE),
-     "~" + re.sub(r"\W+", "_", phrases[0]))
-    for phrases in EQUIVALENT_PHRASES
-]
+# Phrases that mean the same ("last half-year", "the six-month period"), as data a council
+# can edit: a text using any phrase of a class also gets that class's token.
+PACKAGED_PHRASES = Path(__file__).with_name("phrases.txt")
+Phrases = tuple[tuple[str, ...], ...]
+
+
+def read_phrases(path: Path = PACKAGED_PHRASES) -> Phrases:
+    """The classes of a phrases file: one a line, phrases separated by '|', '#' comments.
+    A line with fewer than two phrases raises an error naming the file and line."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise SettingsError(f"{path}: cannot read the phrases file ({error})") from None
+    classes = []
+    for number, line in enumerate(lines, start=1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        phrases = tuple(p.strip().lower() for p in line.split("|") if p.strip())
+        if len(phrases) < 2:
+            raise SettingsError(f"{path}:{number}: a class needs two or more phrases "
+                                "separated by '|'")
+        classes.append(phrases)
+    return tuple(classes)
+
+
+def _compiled(classes: Phrases) -> list[tuple[re.Pattern[str], str]]:
+    return [(re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b", re.I),
+             "~" + re.sub(r"\W+", "_", phrases[0])) for phrases in classes]
+
+
+_phrases: Phrases = ()
+_equivalents: list[tuple[re.Pattern[str], str]] = []
+
+
+def use_phrases(classes: Phrases) -> None:
+    """Make `classes` the phrases every later call of `terms` knows (set at start-up)."""
+    global _phrases, _equivalents
+    _phrases, _equivalents = classes, _compiled(classes)
+
+
+def analyzer_key() -> str:
+    """Changes when the phrases in use change: what `terms` gives depends on them."""
+    return hashlib.sha256(repr(_phrases).encode()).hexdigest()[:16]
+
+
+use_phrases(read_phrases())
 
 
 def terms(text: str) -> list[str]:
-    """Stemmed content words, plus a token for each council phrase the text uses."""
+    """Stemmed content words, plus a token for each class of phrases the text uses."""
     words = (t.removesuffix("'s") for t in tokens(text))
-    found = [stem(t) for t in words if t not in STOPWORDS]
-    found += [token for pattern, token in _EQUIVALENTS if pattern.search(text)]
+    found = [stem(one_spelling(t)) for t in words if t not in STOPWORDS]
+    found += [token for pattern, token in _equivalents if pattern.search(text)]
     return found
 
 

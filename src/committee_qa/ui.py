@@ -1,27 +1,37 @@
 """The Gradio chat app. The only module that imports gradio."""
 
-from __future__ import annotations
-
 import html
+import logging
 import os
-from collections.abc import Mapping
-from typing import Any
+import queue
+import threading
+import time
+from collections.abc import Callable, Generator, Mapping
+from importlib import resources
+from typing import Any, TypeVar
 
-from .errors import FilterError
+from .errors import CommitteeQAError, FilterError
 from .filters import DOC_TYPES, parse_filters
 from .render import (
     DECISION_COLUMNS,
     answer_markdown,
     citation_markdown,
+    conversation_html,
     decision_row,
     escape_markdown,
+    writing_html,
 )
 from .retrieval import Access
-from .schema import Filters
-from .users import User, verify
+from .schema import Answer, Filters
+from .users import SignInGuard, User, verify
 from .wiring import Assistant
 
 TITLE = "committee-qa — ask the committee papers"
+STATEMENT = "accessibility"  # the path of the accessibility statement's page
+# What a councillor is told when the search itself fails; the detail goes to the log.
+UNAVAILABLE = ("The papers cannot be searched just now. Please try again in a few minutes. "
+               "If it keeps happening, tell the team that runs this service.")
+log = logging.getLogger(__name__)
 
 # Example questions, each shown only when the paper it is about is in the index.
 EXAMPLES = {
@@ -36,6 +46,11 @@ EXAMPLES = {
         "What concerns did Ofsted raise about care leavers?",
     ],
 }
+
+Turn = tuple[str, Answer | str]  # a question, and its answer or a problem to put right
+T = TypeVar("T")
+Shown = TypeVar("Shown")
+DRAFT_EVERY = 0.2  # seconds between showings of the model's growing answer
 
 
 def examples_for(assistant: Assistant) -> list[str]:
@@ -57,6 +72,62 @@ def reply(assistant: Assistant, question: str, history: list[Any],
     return messages
 
 
+def answer_turn(assistant: Assistant, question: str, turns: list[Turn],
+                filters: tuple[list[str] | None, list[str] | None, str, str],
+                access: Access = "public",
+                on_text: Callable[[str], None] | None = None) -> Turn:
+    """The question and its reply inside the filters: an `Answer`, or what to put right.
+    With a language model, `on_text` gets its answer piece by piece as it is written."""
+    committee, doc_type, since, until = filters
+    try:
+        chosen = parse_filters(committee or (), doc_type or (), since or "", until or "")
+    except FilterError as error:
+        return question, _sentence(str(error))
+    try:
+        answer, _passages = assistant.ask_with_passages(
+            question, [q for q, _ in turns], filters=chosen, access=access, on_text=on_text)
+        return question, answer
+    except CommitteeQAError:  # the index cannot be reached, say: the person can only wait
+        log.exception("answering %r failed", question)
+        return question, UNAVAILABLE
+
+
+def drafts(work: Callable[[Callable[[str], None]], T], show: Callable[[str], Shown],
+           every: float = DRAFT_EVERY) -> Generator[Shown, None, T]:
+    """Run `work` in a thread, handing it a callback for pieces of text; yield `show` of
+    the text so far as pieces arrive, at most once every `every` seconds; return what
+    `work` returns."""
+    pieces: queue.Queue[str | None] = queue.Queue()
+    outcome: list[Any] = []
+
+    def run() -> None:
+        try:
+            outcome.append(work(pieces.put))
+        except BaseException as error:  # raised again below, in the caller's thread
+            outcome.append(error)
+        finally:
+            pieces.put(None)
+
+    threading.Thread(target=run, daemon=True).start()
+    text, shown, due = "", "", 0.0
+    while True:
+        # Text not yet shown waits at most until it is due; then it is shown, pause or not.
+        wait = max(0.0, due - time.monotonic()) if text != shown else None
+        try:
+            piece = pieces.get(timeout=wait)
+        except queue.Empty:
+            piece = ""
+        if piece is None:
+            break
+        text += piece
+        if text != shown and time.monotonic() >= due:
+            shown, due = text, time.monotonic() + every
+            yield show(text)
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]  # type: ignore[no-any-return]
+
+
 def register_rows(assistant: Assistant, search: str, committees: list[str] | None,
                   since: str, until: str,
                   access: Access = "public") -> tuple[list[list[str]], str]:
@@ -64,14 +135,20 @@ def register_rows(assistant: Assistant, search: str, committees: list[str] | Non
     try:
         filters = parse_filters(committees or (), (), since or "", until or "")
     except FilterError as error:
-        return [], f"**{escape_markdown(str(error))}**"
+        return [], f"**{escape_markdown(_sentence(str(error)))}**"
     decisions = assistant.decisions(filters, search or "", access)
     count = f"{len(decisions)} decision" + ("" if len(decisions) == 1 else "s")
     return [decision_row(d) for d in decisions], count
 
 
+def statement() -> str:
+    """The accessibility statement (docs/ACCESSIBILITY.md, shipped inside the package)."""
+    return resources.files(__package__).joinpath("ACCESSIBILITY.md").read_text("utf-8")
+
+
 def build_app(assistant: Assistant, users: Mapping[str, User] | None = None) -> Any:
-    """The Blocks app: a chat over the index with filters, and the register of decisions.
+    """The Blocks app: a chat over the index with filters, the register of decisions, and
+    the accessibility statement.
 
     Without `users` everyone reads the public papers only; with them, people sign in and
     each reads what their access allows. What is shown before sign-in (counts, committees,
@@ -87,30 +164,111 @@ def build_app(assistant: Assistant, users: Mapping[str, User] | None = None) -> 
     papers = assistant.papers("public")
     committees = assistant.retriever.known("committee")
     with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
-        gr.Markdown(f"## {TITLE}\nAnswers are quoted from the papers, with the passages "
+        gr.Navbar(visible=False)  # the footer links the pages (ui.css: Gradio draws it anyway)
+        made = ("Answers are quoted from the papers" if assistant.writer is None else
+                "Answers are written by a language model, every sentence checked against "
+                "the papers")
+        gr.Markdown(f"# {TITLE}\n{made}, with the passages "
                     f"they come from. The index holds {len(papers)} papers "
-                    f"({assistant.store.count_chunks(('public',))} passages).")
+                    f"({assistant.store.count_chunks(('public',))} passages).",
+                    elem_id="intro")
         with gr.Tab("Ask", elem_id="ask-tab"):
-            # No "share" button: it would post conversations to Hugging Face Discussions.
-            chatbot = gr.Chatbot(label="Conversation", height=520, sanitize_html=True,
-                                 buttons=["copy", "copy_all"], elem_id="chat")
-            question = gr.Textbox(label="Your question", elem_id="question", submit_btn=True,
-                                  placeholder="e.g. What was resolved on …?")
-            with gr.Accordion("Filters", open=False, elem_id="filters"):
+            turns = gr.State([])
+            chat = gr.HTML(conversation_html([]), elem_id="chat", elem_classes="chat",
+                           html_template=CHAT_TEMPLATE, js_on_load=_asset("chat.js"),
+                           apply_default_css=False)
+            # A language model's answer while it is written: apart from the conversation,
+            # so re-showing it neither folds a source that is open nor announces anything.
+            writing = gr.HTML("", elem_id="writing",
+                              apply_default_css=False, js_on_load=None)
+            with gr.Row(equal_height=True, elem_id="ask-row"):
+                question = gr.Textbox(label="Your question", elem_id="question", scale=4,
+                                      placeholder="For example: what was resolved on …?")
+                ask_button = gr.Button("Ask", variant="primary", elem_id="ask", scale=1,
+                                       min_width=100)
+            # In view, not folded: Gradio's accordion does not tell a screen reader whether
+            # it is open.
+            with gr.Column(elem_id="filters", variant="panel"):
+                gr.Markdown("## Filters (optional)")
                 with gr.Row():
                     committee = gr.Dropdown(committees, value=[], multiselect=True,
                                             label="Committees", elem_id="filter-committee")
                     doc_type = gr.Dropdown(list(DOC_TYPES), value=[], multiselect=True,
                                            label="Documents", elem_id="filter-type")
-                    since = gr.Textbox(label="Meetings since", placeholder="YYYY-MM-DD",
+                    since = gr.Textbox(label="Meetings since (YYYY-MM-DD)",
+                                       placeholder="for example 2017-07-18",
                                        elem_id="filter-since")
-                    until = gr.Textbox(label="Meetings until", placeholder="YYYY-MM-DD",
+                    until = gr.Textbox(label="Meetings until (YYYY-MM-DD)",
+                                       placeholder="for example 2017-12-31",
                                        elem_id="filter-until")
             examples = examples_for(assistant)
+            example_buttons = []
             if examples:
-                gr.Examples(examples=examples, inputs=question, label="Try asking")
-            gr.Button("New conversation", variant="secondary").click(
-                lambda: ([], ""), outputs=[chatbot, question], api_visibility="private")
+                gr.Markdown("## Try asking", elem_id="examples-heading")
+                with gr.Row(elem_id="examples"):
+                    example_buttons = [gr.Button(text, size="sm", variant="secondary")
+                                       for text in examples]
+            new_conversation = gr.Button("New conversation", variant="secondary",
+                                         elem_id="new-conversation")
+
+        def converse(message: str, earlier: list[Turn], committee: list[str] | None,
+                     doc_type: list[str] | None, since: str, until: str,
+                     request: gr.Request) -> Generator[tuple[Any, ...], None, None]:
+            """The page's chat: a language model's answer as it is written, unchecked, in
+            its own box; then the conversation with this question answered."""
+            chosen, access = (committee, doc_type, since, until), access_of(request)
+            turn = yield from drafts(
+                lambda on_text: answer_turn(assistant, message, earlier, chosen, access,
+                                            on_text),
+                lambda text: (gr.skip(), gr.skip(), gr.skip(), writing_html(message, text)))
+            shown = [*earlier, turn]
+            # A question that could not be asked stays in the box, to ask again once fixed.
+            kept = message if isinstance(turn[1], str) else ""
+            yield kept, shown, conversation_html(shown), ""
+
+        def asking(example: str) -> Callable[..., Generator[tuple[Any, ...], None, None]]:
+            def ask_example(earlier: list[Turn], committee: list[str] | None,
+                            doc_type: list[str] | None, since: str, until: str,
+                            request: gr.Request) -> Generator[tuple[Any, ...], None, None]:
+                yield from converse(example, earlier, committee, doc_type, since, until,
+                                    request)
+            return ask_example
+
+        filters = [committee, doc_type, since, until]
+        # Answering is CPU work on one shared model: every way to ask shares one limit.
+        for trigger in (question.submit, ask_button.click):
+            trigger(converse, inputs=[question, turns, *filters],
+                    outputs=[question, turns, chat, writing], api_visibility="private",
+                    concurrency_id="answer")
+        for text, button in zip(examples, example_buttons):
+            button.click(asking(text), inputs=[turns, *filters],
+                         outputs=[question, turns, chat, writing], api_visibility="private",
+                         concurrency_id="answer")
+        new_conversation.click(lambda: ("", [], conversation_html([]), ""),
+                               outputs=[question, turns, chat, writing],
+                               api_visibility="private")
+
+        with gr.Tab("Decisions", elem_id="decisions-tab"):
+            gr.Markdown("Every RESOLVED in the minutes, newest meeting first.")
+            with gr.Row():
+                search = gr.Textbox(label="Search", placeholder="words in the resolution",
+                                    elem_id="decision-search")
+                d_committee = gr.Dropdown(committees, value=[], multiselect=True,
+                                          label="Committees", elem_id="decision-committee")
+                d_since = gr.Textbox(label="Since (YYYY-MM-DD)", elem_id="decision-since",
+                                     placeholder="for example 2017-07-18")
+                d_until = gr.Textbox(label="Until (YYYY-MM-DD)", elem_id="decision-until",
+                                     placeholder="for example 2017-12-31")
+            counter = gr.Markdown("", elem_id="decision-count")
+            table = gr.Dataframe([], headers=list(DECISION_COLUMNS), datatype="str",
+                                 interactive=False, wrap=True, type="array",
+                                 # Widths that keep words whole: on a narrow screen the
+                                 # table scrolls sideways in its own box, not the page.
+                                 column_widths=["110px", "190px", "80px", "190px", "420px",
+                                                "200px"],
+                                 elem_id="decision-table")
+        # After the last tab: a component between two tabs would split them into two groups.
+        gr.HTML(_footer(signed_in=bool(users)), elem_id="footer", js_on_load=None)
 
         def ask(message: str, history: list[dict], committee: list[str] | None = None,
                 doc_type: list[str] | None = None, since: str = "", until: str = "",
@@ -120,37 +278,19 @@ def build_app(assistant: Assistant, users: Mapping[str, User] | None = None) -> 
                 filters = parse_filters(committee or (), doc_type or (), since or "",
                                         until or "")
             except FilterError as error:
-                return [{"role": "assistant", "content": f"_{escape_markdown(str(error))}_"}]
+                return [{"role": "assistant",
+                         "content": f"_{escape_markdown(_sentence(str(error)))}_"}]
             return reply(assistant, message, history or [], filters, access_of(request))
 
-        def respond(message: str, history: list[Any], committee: list[str] | None,
-                    doc_type: list[str] | None, since: str, until: str,
-                    request: gr.Request) -> tuple[str, list[Any]]:
+        def respond(message: str, history: list[dict], committee: list[str] | None = None,
+                    doc_type: list[str] | None = None, since: str = "", until: str = "",
+                    request: gr.Request = None,  # type: ignore[assignment]
+                    ) -> tuple[str, list[dict]]:
+            """The conversation with this question and its answer added, as chat messages."""
             # The question is shown as text too: markup typed in it is never run.
             shown = {"role": "user", "content": escape_markdown(message)}
             turn = [shown] + ask(message, history, committee, doc_type, since, until, request)
             return "", list(history or []) + turn
-
-        # Answering is CPU work on one shared model: the chat and /ask share one limit.
-        question.submit(respond, inputs=[question, chatbot, committee, doc_type, since, until],
-                        outputs=[question, chatbot], api_name="chat", concurrency_id="answer")
-
-        with gr.Tab("Decisions", elem_id="decisions-tab"):
-            gr.Markdown("Every RESOLVED in the minutes, newest meeting first.")
-            with gr.Row():
-                search = gr.Textbox(label="Search", placeholder="words in the resolution",
-                                    elem_id="decision-search")
-                d_committee = gr.Dropdown(committees, value=[], multiselect=True,
-                                          label="Committees", elem_id="decision-committee")
-                d_since = gr.Textbox(label="Since", placeholder="YYYY-MM-DD",
-                                     elem_id="decision-since")
-                d_until = gr.Textbox(label="Until", placeholder="YYYY-MM-DD",
-                                     elem_id="decision-until")
-            counter = gr.Markdown("", elem_id="decision-count")
-            table = gr.Dataframe([], headers=list(DECISION_COLUMNS), datatype="str",
-                                 interactive=False, wrap=True, type="array",
-                                 column_widths=["9%", "15%", "7%", "15%", "38%", "16%"],
-                                 elem_id="decision-table")
 
         def decisions(search: str = "", committee: list[str] | None = None, since: str = "",
                       until: str = "", request: gr.Request = None,  # type: ignore[assignment]
@@ -159,26 +299,75 @@ def build_app(assistant: Assistant, users: Mapping[str, User] | None = None) -> 
             return register_rows(assistant, search, committee, since, until,
                                  access_of(request))
 
-        def refresh_register(search: str, committee: list[str] | None, since: str,
-                             until: str, request: gr.Request) -> tuple[list[list[str]], str]:
+        def show_register(search: str, committee: list[str] | None, since: str, until: str,
+                          request: gr.Request) -> tuple[list[list[str]], str]:
+            # The page's own copy of /decisions: a private event would take its name.
             return decisions(search, committee, since, until, request)
 
         inputs = [search, d_committee, d_since, d_until]
-        app.load(refresh_register, inputs=inputs, outputs=[table, counter],
+        app.load(show_register, inputs=inputs, outputs=[table, counter],
                  api_visibility="private")  # each reader's own register, once signed in
         for box in (search, d_since, d_until):
-            box.submit(refresh_register, inputs=inputs, outputs=[table, counter],
+            box.submit(show_register, inputs=inputs, outputs=[table, counter],
                        api_visibility="private")
-        d_committee.change(refresh_register, inputs=inputs, outputs=[table, counter],
+        d_committee.change(show_register, inputs=inputs, outputs=[table, counter],
                            api_visibility="private")
-        # After the last tab: a component between two tabs would split them into two groups.
-        # Gradio hands each caller's sign-in to a parameter annotated gr.Request; this
-        # module's annotations are strings, and `gr` is imported here, not at module level.
-        for endpoint in (ask, respond, decisions, refresh_register):
-            endpoint.__annotations__["request"] = gr.Request
         gr.api(ask, api_name="ask", concurrency_id="answer")
+        gr.api(respond, api_name="chat", concurrency_id="answer")
         gr.api(decisions, api_name="decisions")
+    with app.route("Accessibility statement", f"/{STATEMENT}", show_in_navbar=False):
+        gr.Navbar(visible=False)
+        gr.Markdown(statement(), elem_id="statement")
+        gr.HTML('<footer class="site-footer"><a href="./">Back to the chat</a></footer>',
+                elem_id="footer", js_on_load=None)
     return app
+
+
+# The conversation, and beside it the live region that reads each new reply once: it
+# stays while the conversation re-renders, which a live region must do to be heard.
+CHAT_TEMPLATE = ('<section class="chat-log" aria-labelledby="chat-heading">'
+                 '<h2 id="chat-heading" class="visually-hidden">Conversation</h2>${value}'
+                 '</section><div class="visually-hidden chat-announcer" role="status" '
+                 'aria-live="polite" aria-atomic="true"></div>')
+
+
+# The sign-in page shows this as HTML.
+SIGN_IN_MESSAGE = ("<p>Sign in to ask the committee papers. If you cannot sign in, ask the "
+                   "team that runs this service for help.</p>")
+
+
+def _theme() -> Any:
+    """Gradio's default theme with primary buttons that white text can be read on (its
+    orange gives 2.8:1; this blue 6.7:1) and a focus ring on boxes that can be seen (its
+    pale blue gives 1.8:1): the sign-in page takes the theme's CSS and nothing else."""
+    import gradio as gr
+
+    blue, dark_blue, light_blue = "#1d4ed8", "#1e3a8a", "#93c5fd"
+    return gr.themes.Default().set(
+        button_primary_background_fill=blue, button_primary_background_fill_dark=blue,
+        button_primary_background_fill_hover=dark_blue,
+        button_primary_background_fill_hover_dark=dark_blue,
+        button_primary_border_color=blue, button_primary_border_color_dark=blue,
+        button_primary_text_color="#ffffff", button_primary_text_color_dark="#ffffff",
+        input_border_color_focus=blue, input_border_color_focus_dark=light_blue,
+        input_shadow_focus=f"0 0 0 3px {blue}", input_shadow_focus_dark=f"0 0 0 3px {light_blue}")
+
+
+def _footer(signed_in: bool) -> str:
+    links = [f'<a href="{STATEMENT}">Accessibility statement</a>']
+    if signed_in:
+        links.append('<a href="logout">Sign out</a>')
+    return f'<footer class="site-footer">{" ".join(links)}</footer>'
+
+
+def _asset(name: str) -> str:
+    return resources.files(__package__).joinpath(name).read_text("utf-8")
+
+
+def _sentence(message: str) -> str:
+    """A message from the library as a sentence: capital first, full stop last."""
+    message = message[:1].upper() + message[1:]
+    return message if message.endswith((".", "?", "!")) else message + "."
 
 
 def launch(assistant: Assistant, users: Mapping[str, User] | None = None,
@@ -193,12 +382,13 @@ def launch(assistant: Assistant, users: Mapping[str, User] | None = None,
     which would run outside the queue and its limits. No uploads (the app takes no files),
     no run history (it offers to copy questions to a Hugging Face bucket), and
     /gradio_api/file=<URL> is refused: Gradio would fetch any public URL for any caller.
+    Sign-in attempts are rationed (users.SignInGuard): guessing passwords is slow.
     """
     import re
 
     from starlette.middleware import Middleware
     from starlette.responses import PlainTextResponse
-    from starlette.types import ASGIApp, Receive, Scope, Send
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
     class RefuseRemoteFiles:
         """403 for /file=<URL> and /file/<URL>: the app serves no file from elsewhere."""
@@ -213,14 +403,67 @@ def launch(assistant: Assistant, users: Mapping[str, User] | None = None,
                 return
             await self.app(scope, receive, send)
 
+    class Titled:
+        """Every page of the app arrives with a <title>: Gradio's sign-in page has none
+        (the app's own pages get theirs from the script, once it has run)."""
+
+        def __init__(self, app: ASGIApp) -> None:
+            self.app = app
+
+        async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] != "http" or scope.get("method") != "GET":
+                await self.app(scope, receive, send)
+                return
+            start: Message = {}
+            parts: list[bytes] = []
+
+            async def send_titled(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    start.update(message)
+                    if not _is_html(message):
+                        await send(message)
+                    return
+                if not _is_html(start):
+                    await send(message)
+                    return
+                parts.append(message.get("body", b""))
+                if not message.get("more_body"):
+                    body = _with_title(b"".join(parts))
+                    length = str(len(body)).encode()
+                    await send({**start, "headers": [
+                        (k, length if k == b"content-length" else v)
+                        for k, v in start["headers"]]})
+                    await send({"type": "http.response.body", "body": body})
+
+            await self.app(scope, receive, send_titled)
+
     app = build_app(assistant, users)
     if users:
         kwargs["auth"] = lambda name, password: name in users and verify(users[name], password)
-        kwargs.setdefault("auth_message", "Sign in to ask the committee papers.")
+        kwargs.setdefault("auth_message", SIGN_IN_MESSAGE)
     app.queue(default_concurrency_limit=2, max_size=64, api_open=False)
+    # No Gradio footer: its links are faint, and the app's own footer links the statement.
+    # Quiet: Gradio's own lines advise a public share link; the address is all one needs.
     app.launch(server_name=assistant.settings.host, server_port=assistant.settings.port,
                share=False, show_error=False, run_history=False, max_file_size=0,
-               app_kwargs={"middleware": [Middleware(RefuseRemoteFiles)]}, **kwargs)
+               footer_links=[], theme=_theme(), css=_asset("ui.css"), quiet=True,
+               prevent_thread_lock=True,
+               app_kwargs={"middleware": [Middleware(RefuseRemoteFiles), Middleware(SignInGuard),
+                                         Middleware(Titled)]},
+               **kwargs)
+    print(f"The chat is at {app.local_url}", flush=True)
+    app.block_thread()
+
+
+def _is_html(start: Any) -> bool:
+    headers = dict(start.get("headers", []))
+    return bool(headers.get(b"content-type", b"").startswith(b"text/html"))
+
+
+def _with_title(page: bytes) -> bytes:
+    if b"<title>" in page:
+        return page
+    return page.replace(b"<head>", f"<head><title>{html.escape(TITLE)}</title>".encode(), 1)
 
 
 def _role(message: Any) -> str:

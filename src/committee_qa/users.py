@@ -5,6 +5,10 @@ password itself) and an access level: "public" papers only, or "restricted" too 
 and members entitled to exempt information). `committee-qa user add NAME` writes it.
 
     {"jgarrard": {"password": "pbkdf2_sha256$600000$<salt>$<hash>", "access": "restricted"}}
+
+Checking a password costs 600,000 rounds of PBKDF2 (a third of a second of a core) on
+purpose, so `SignInGuard` rations the checks: a client that keeps failing waits longer
+before each try, and all clients together get a fixed number of checks a minute.
 """
 
 from __future__ import annotations
@@ -12,15 +16,27 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
+import math
 import os
 import secrets
+import time
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
 
 from .errors import SettingsError
 
 ACCESS_LEVELS = ("public", "restricted")
 _ITERATIONS = 600_000
+FREE_FAILURES = 3  # a mistyped password or two costs nothing
+FIRST_WAIT = 1.0  # seconds, after the free failures; doubled by each failure after that
+LONGEST_WAIT = 300.0
+CHECKS_PER_MINUTE = 30  # all clients together: at most a sixth of a core on PBKDF2
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -89,3 +105,89 @@ def add_user(path: Path, name: str, password: str, access: str = "public") -> No
     temporary.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     temporary.chmod(0o600)
     os.replace(temporary, path)
+
+
+class SignInGuard:
+    """ASGI middleware in front of the chat's sign-in (POST /login), rationing password
+    checks: after FREE_FAILURES failures in a row a client waits FIRST_WAIT seconds,
+    doubling with each failure after (up to LONGEST_WAIT), and all clients together get
+    `per_minute` checks. An attempt that must wait is refused at once (429, with
+    Retry-After) without reaching the password check; every failure and refusal is logged.
+    """
+
+    def __init__(self, app: Any, *, per_minute: int = CHECKS_PER_MINUTE,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.app, self.per_minute, self.clock = app, per_minute, clock
+        self._failures: dict[str, tuple[int, float]] = {}  # client: (in a row, last at)
+        self._checks: deque[float] = deque()  # when the checks of the last minute began
+
+    def wait_left(self, client: str) -> float:
+        """Seconds before `client` may try again: its backoff, or the shared ration."""
+        now = self.clock()
+        while self._checks and self._checks[0] <= now - 60:
+            self._checks.popleft()
+        failures, last = self._failures.get(client, (0, now))
+        backoff = 0.0 if failures < FREE_FAILURES else last + min(
+            FIRST_WAIT * 2 ** (failures - FREE_FAILURES), LONGEST_WAIT) - now
+        rationed = self._checks[0] + 60 - now if len(self._checks) >= self.per_minute else 0
+        return max(backoff, rationed, 0.0)
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or not str(
+                scope["path"]).rstrip("/").endswith("/login"):
+            await self.app(scope, receive, send)
+            return
+        client = str((scope.get("client") or ("unknown",))[0])
+        body, more = b"", True
+        while more and len(body) < 65536:  # a sign-in form is small; never hold more
+            message = await receive()
+            body, more = body + message.get("body", b""), message.get("more_body", False)
+        name = parse_qs(body.decode("utf-8", "replace")).get("username", [""])[0][:64]
+        wait = self.wait_left(client)
+        if wait > 0:
+            _log.warning("sign-in as %r from %s refused unchecked: %d failures in a row; "
+                         "it may try again in %.0f s", name, client,
+                         self._failures.get(client, (0, 0))[0], math.ceil(wait))
+            await _refuse(send, math.ceil(wait))
+            return
+        self._checks.append(self.clock())
+        status: list[int] = []
+
+        replayed = False
+
+        async def replay() -> dict[str, Any]:  # the form once, then what the client sends
+            nonlocal replayed
+            if replayed:
+                return dict(await receive())
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def noting(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                status.append(int(message["status"]))
+            await send(message)
+
+        await self.app(scope, replay, noting)
+        if status[:1] == [400]:  # Gradio's answer to wrong credentials
+            failures = self._failures.get(client, (0, 0.0))[0] + 1
+            self._forget_old()
+            self._failures[client] = (failures, self.clock())
+            _log.warning("sign-in as %r from %s failed (%d in a row)", name, client, failures)
+        elif status[:1] == [200]:
+            self._failures.pop(client, None)
+
+    def _forget_old(self) -> None:
+        """Keep the table of clients small: forget those whose wait is long over."""
+        if len(self._failures) > 10_000:
+            horizon = self.clock() - 2 * LONGEST_WAIT
+            self._failures = {c: v for c, v in self._failures.items() if v[1] > horizon}
+
+
+async def _refuse(send: Any, seconds: int) -> None:
+    unit = "second" if seconds == 1 else "seconds"
+    body = json.dumps({"detail": f"Too many sign-in attempts; try again in {seconds} "
+                                 f"{unit}."}).encode()
+    await send({"type": "http.response.start", "status": 429, "headers": [
+        (b"content-type", b"application/json"), (b"retry-after", str(seconds).encode()),
+        (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})

@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
+import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from .abstention import PACKAGED, AbstentionModel, load_model
 from .answering import NOT_IN_PAPERS, Answerer, answer_from_register, idf_from
 from .config import Settings
 from .conversation import standalone, tidy_question
-from .decisions import asks_for_register, extract_decisions, select
+from .decisions import asks_for_register, select
 from .embedding import Embedder, load_embedder
 from .errors import FilterError
 from .filters import committees_named, councils_named, dates_asked_about, describe, prefer
 from .ingestion import Progress, ingest
 from .lease import IngestLease
+from .llm import ModelSettings, ModelUnavailable, Writer
 from .retrieval import Access, HybridRetriever, Mode
-from .schema import Answer, Chunk, Decision, Filters, IngestReport, PaperRecord, Passage
+from .schema import Answer, Decision, Filters, IngestReport, PaperRecord, Passage
 from .store import Store
+from .text import read_phrases, use_phrases
+from .verify import written_answer
 
-SNAPSHOT_FOLDER = "keyword-snapshots"
+# The keyword indexes (tantivy): beside Chroma in the index folder, or, for an index in a
+# Chroma server, on this replica's own disk under the same setting, one folder per server.
+KEYWORD_FOLDER = "keyword"
 
 
 class Assistant:
@@ -32,10 +39,11 @@ class Assistant:
         self._lock = threading.Lock()
         self._generation = store.generation()
         self._abstention = _abstention_model(settings.abstention)
-        # An embedded index keeps keyword snapshots in its folder, for quick starts.
-        snapshots = None if settings.chroma_url else Path(settings.index) / SNAPSHOT_FOLDER
-        self.retriever = HybridRetriever(embedder, store, snapshots=snapshots)
+        self.retriever = HybridRetriever(embedder, store, folder=keyword_folder(settings))
         self._make_answerer()
+        self.writer = Writer(ModelSettings(settings.llm_url, settings.llm_model,
+                                           settings.llm_api_key, settings.llm_timeout)
+                             ) if settings.llm_url else None
 
     def ask(self, question: str, history: Sequence[str] = (),
             filters: Filters = Filters(), access: Access = "public") -> Answer:
@@ -45,8 +53,11 @@ class Assistant:
 
     def ask_with_passages(self, question: str, history: Sequence[str] = (),
                           mode: Mode = "hybrid", filters: Filters = Filters(),
-                          access: Access = "public") -> tuple[Answer, list[Passage]]:
-        """The answer, and the ranked passages retrieval found for it.
+                          access: Access = "public", on_text: Callable[[str], None] | None = None,
+                          ) -> tuple[Answer, list[Passage]]:
+        """The answer, and the ranked passages retrieval found for it. With a language
+        model set, `on_text` is handed its answer piece by piece as it is written, before
+        the verified answer is returned.
 
         A date the question itself asks about ("decided in July 2017") narrows the search
         to meetings of that date and papers of unknown date, when the index knows a meeting
@@ -65,10 +76,10 @@ class Assistant:
         # A date that matches no known meeting is searched for as words, not in the register.
         unmatched = filters == given and not (given.since or given.until) and not implied.empty
         register = asks_for_register(question, self.retriever.known("committee", access))
-        if register and unmatched and all(c.meeting_date for c in
-                                          self.retriever.view(access).keyword.chunks):
+        if register and unmatched and self.retriever.dated(access):
             return Answer(question, (), (), abstained=True, reason=(
-                f"{NOT_IN_PAPERS[:-1]}: they hold no {describe(implied)}.")), []
+                f"{NOT_IN_PAPERS[:-1]}: they hold no {describe(implied)}. Check the date, or "
+                "ask without it.")), []
         if register and not unmatched:
             answered = self._from_register(question, filters, given, access)
             if not answered[0].abstained or filters == given:
@@ -84,21 +95,47 @@ class Assistant:
                                            vector, prefer=named)
         if not passages and not given.empty and not self.retriever.is_empty(access):
             return Answer(question, (), (), abstained=True,
-                          reason="Nothing in the papers matches these filters: "
-                                 f"{describe(given)}."), []
-        return self._answerers[access].answer(
+                          reason=f"No papers match the filters you set ({describe(given)}). "
+                                 "Remove or widen a filter and ask again."), []
+        quoted = self._answerers[access].answer(
             question, passages, context=context,
-            question_vector=vector if query == question else None), passages
+            question_vector=vector if query == question else None)
+        if self.writer is None or quoted.abstained:  # a model never answers what quoting declines
+            return quoted, passages
+        return self._written(query, quoted, passages, on_text), passages
+
+    def _written(self, question: str, quoted: Answer, passages: Sequence[Passage],
+                 on_text: Callable[[str], None] | None) -> Answer:
+        """The language model's answer from `passages`, every sentence it keeps verified;
+        the quoted answer, with a one-line note, when the model fails or loses its point."""
+        assert self.writer is not None
+        pieces = []
+        try:
+            for piece in self.writer.stream(question, passages):
+                pieces.append(piece)
+                if on_text is not None:
+                    on_text(piece)
+            if not "".join(pieces).strip():
+                raise ModelUnavailable(f"the language model at {self.settings.llm_url} gave "
+                                       "an empty answer")
+        except ModelUnavailable as error:
+            why = str(error)
+            return replace(quoted, note=f"{why[:1].upper()}{why[1:]}: the answer below is quoted "
+                                        "from the papers.")
+        return written_answer(question, "".join(pieces), passages, quoted,
+                              self.embedder.embed_texts)
 
     def _from_register(self, question: str, filters: Filters, given: Filters,
                        access: Access) -> tuple[Answer, list[Passage]]:
         """'What was decided in July 2017?' answered from the register of resolutions;
         `given` are the filters the person set, `filters` those with the question's dates."""
-        chunks = self._register_chunks[access]
-        found = [(d, chunks[d.chunk_id]) for d in select(self._registers[access], filters)]
+        chosen = select(self.retriever.decisions(access), filters)
+        chunks = self.retriever.chunks([d.chunk_id for d in chosen], access)
+        found = [(d, chunks[d.chunk_id]) for d in chosen if d.chunk_id in chunks]
         if not found:
             return Answer(question, (), (), abstained=True, reason=(
-                f"No resolution in the minutes matches these filters: {describe(given)}."
+                f"No resolution in the minutes matches the filters you set "
+                f"({describe(given)}). Remove or widen a filter and ask again."
                 if not given.empty else "The minutes in the index record no resolution.")), []
         return answer_from_register(question, found), [Passage(c, 1.0) for _d, c in found]
 
@@ -106,7 +143,7 @@ class Assistant:
                   access: Access = "public") -> list[Decision]:
         """The register: resolutions in the minutes, newest first, inside `filters`."""
         self.refresh_if_stale()
-        return select(self._registers[access], filters, search)
+        return select(self.retriever.decisions(access), filters, search)
 
     def papers(self, access: Access = "public") -> dict[str, PaperRecord]:
         """The papers a reader with `access` may know of, by source name."""
@@ -154,27 +191,20 @@ class Assistant:
             return report
 
     def _make_answerer(self) -> None:
-        """An answerer and a register for each access level, from that level's view only:
-        even word weights never carry restricted text into a public answer."""
+        """An answerer for each access level, from that level's view only: even word
+        weights never carry restricted text into a public answer. (The register is the
+        view's, read when first asked for.)"""
         answerers: dict[str, Answerer] = {}
-        registers: dict[str, list[Decision]] = {}
-        register_chunks: dict[str, dict[str, Chunk]] = {}  # the passages resolutions stand in
         levels: tuple[Access, ...] = ("public", "restricted")
         for access in levels:
             view = self.retriever.view(access)
             if access == "restricted" and view is self.retriever.view("public"):
-                answerers[access], registers[access] = answerers["public"], registers["public"]
-                register_chunks[access] = register_chunks["public"]
+                answerers[access] = answerers["public"]
                 continue  # no restricted papers: the same view, the same answers
-            keyword = view.keyword
-            idf = idf_from(keyword.document_frequency, len(keyword.chunks))
+            idf = idf_from(view.keyword.document_frequency, view.keyword.passages)
             answerers[access] = Answerer(idf, embed=self.embedder.embed_texts,
                                          abstention=self._abstention)
-            registers[access] = extract_decisions(keyword.chunks)
-            register_chunks[access] = {d.chunk_id: view.by_id[d.chunk_id]
-                                       for d in registers[access]}
-        self._answerers, self._registers = answerers, registers
-        self._register_chunks = register_chunks
+        self._answerers = answerers
 
     @property
     def answerer(self) -> Answerer:
@@ -191,8 +221,17 @@ def _abstention_model(setting: str) -> AbstentionModel | None:
     return load_model(Path(setting) if setting else PACKAGED)
 
 
+def keyword_folder(settings: Settings) -> Path:
+    """Where the keyword indexes of the index named by `settings` are kept."""
+    folder = Path(settings.index) / KEYWORD_FOLDER
+    if settings.chroma_url:
+        folder /= re.sub(r"[^A-Za-z0-9.]+", "-", settings.chroma_url.split("//")[-1]).strip("-")
+    return folder / settings.collection
+
+
 def build_assistant(settings: Settings) -> Assistant:
     """Load the model and open the index named by `settings`: a folder, or a Chroma server."""
+    use_phrases(read_phrases(Path(settings.phrases)) if settings.phrases else read_phrases())
     embedder = load_embedder(settings.model, settings.backend, batch_size=settings.batch_size)
     if settings.chroma_url:
         store = Store.connect(settings.chroma_url, settings.collection, embedder.name,

@@ -46,6 +46,11 @@ class Metrics:
     # How often ingest read each paper's council, committee, meeting date and document type
     # right (see metadata.py); None for systems that read no metadata.
     metadata: dict[str, float] | None = None
+    # With a language model writing the answers (None without one): the share of the
+    # sentences it wrote that the papers support, and of its answers replaced by the quoted
+    # one (the model failed, or its answer could not be checked).
+    faithfulness: float | None = None
+    fallback_rate: float | None = None
 
 
 def _normal(text: str) -> str:
@@ -106,7 +111,13 @@ def _figures(outcomes: Sequence[Outcome]) -> Metrics:
     unanswerable = [o for o in outcomes if not o.gold.answerable]
     cited = [o for o in answerable if o.citation_precision is not None]
     seconds = sorted(o.seconds for o in outcomes) or [0.0]
+    # The answers a language model was asked to write: its own, or quoted with a note.
+    written = [o.answer for o in outcomes if o.answer.mode == "llm" or o.answer.note]
+    kept = sum(len(a.sentences) for a in written if a.mode == "llm")
+    wrote = kept + sum(len(a.dropped) for a in written)
     return Metrics(
+        faithfulness=(kept / wrote if wrote else 0.0) if written else None,
+        fallback_rate=_mean([float(a.mode != "llm") for a in written]) if written else None,
         questions=len(outcomes),
         hit_at_1=_share(answerable, lambda o: o.first_hit == 1),
         hit_at_5=_share(answerable, lambda o: o.first_hit is not None and o.first_hit <= 5),

@@ -38,11 +38,22 @@ def _cell(value: float, kind: str) -> str:
     return {"pct": f"{100 * value:.1f}%", "num": f"{value:.3f}", "ms": f"{value:.0f}"}[kind]
 
 
+# Shown when a language model wrote the answers (--llm-url).
+MODEL_ROWS = [
+    ("faithfulness", "model sentences verified"),
+    ("fallback_rate", "model answers replaced by quotes"),
+]
+
+
 def comparison_rows(results: dict[str, Metrics]) -> list[list[str]]:
     """A header row, then one row per metric with a column per system."""
     rows = [["metric", *results]]
     for key, label, kind in ROWS:
         rows.append([label, *(_cell(getattr(m, key), kind) for m in results.values())])
+    for key, label in MODEL_ROWS:
+        if any(getattr(m, key) is not None for m in results.values()):
+            rows.append([label, *(_cell(getattr(m, key), "pct") if getattr(m, key) is not None
+                                  else "–" for m in results.values())])
     if any(m.metadata for m in results.values()):
         for key, label in METADATA_ROWS:
             rows.append([label, *(_cell(m.metadata[key], "pct") if m.metadata else "–"
