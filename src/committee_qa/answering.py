@@ -387,7 +387,8 @@ def citation_of(n: int, passage: Passage, quoted: _Candidate | None = None) -> C
                     start=chunk.start, end=chunk.end, doc_type=chunk.doc_type,
                     council=chunk.council, committee=chunk.committee,
                     meeting_date=chunk.meeting_date, item=chunk.item,
-                    item_title=chunk.item_title, paragraph=paragraph)
+                    item_title=chunk.item_title, paragraph=paragraph,
+                    doc_id=chunk.doc_id)
 
 
 def _abstain(question: str, reason: str) -> Answer:

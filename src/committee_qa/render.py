@@ -93,7 +93,8 @@ def answer_dict(answer: Answer) -> dict[str, Any]:
     """The JSON form: `answer`, `abstained`, `mode` ("quoted" or "llm"), each shown
     sentence with its `citations` and whether it was `verified` (a quote always is),
     `dropped` (how many written sentences the papers did not support, and `not_supported`
-    their text), `note`, and `citations` (n, source, title, page, ...)."""
+    their text), `note`, and `citations` (n, source, title, page, ..., and `link`, the
+    source viewer's path for the passage)."""
     return {
         "answer": answer.text,
         "abstained": answer.abstained,
@@ -103,7 +104,7 @@ def answer_dict(answer: Answer) -> dict[str, Any]:
         "dropped": len(answer.dropped),
         "not_supported": list(answer.dropped),
         "note": answer.note,
-        "citations": [asdict(c) for c in answer.citations],
+        "citations": [{**asdict(c), "link": c.link} for c in answer.citations],
     }
 
 

@@ -139,6 +139,15 @@ class Citation:
     item: str = ""
     item_title: str = ""
     paragraph: str = ""
+    doc_id: str = ""  # the paper's content hash: where the source viewer opens it
+
+    @property
+    def link(self) -> str:
+        """The source viewer's path for this passage: its paper, page and span."""
+        if not self.doc_id:
+            return ""
+        page = f"page={self.page}&" if self.page is not None else ""
+        return f"/papers/{self.doc_id}?{page}start={self.start}&end={self.end}"
 
 
 @dataclass(frozen=True)
