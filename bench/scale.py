@@ -218,7 +218,7 @@ def inner_change(index: str, paper: str) -> dict[str, Any]:
         stages.wrap(assistant.store, name, f"store.{name}")
     stages.wrap(assistant.embedder, "embed_texts", "embedder.embed_texts")
     stages.wrap(assistant.retriever, "refresh", "retriever.refresh (keyword indexes)")
-    stages.wrap(assistant, "_make_answerer", "assistant._make_answerer")
+    stages.wrap(assistant.readers, "_read", "readers._read (answerers)")
     source = Path(paper)
     corrected = source.parent.parent / "corrected" / source.name
     corrected.parent.mkdir(exist_ok=True)

@@ -22,10 +22,11 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
+from committee_qa.assistant import Assistant  # noqa: E402
 from committee_qa.config import Settings  # noqa: E402
 from committee_qa.embedding import Embedder, load_embedder  # noqa: E402
 from committee_qa.store import Store  # noqa: E402
-from committee_qa.wiring import Assistant  # noqa: E402
+from committee_qa.wiring import assemble  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "ingest"
@@ -49,7 +50,7 @@ def embedder() -> Embedder:
 def make_assistant(index: Path, embedder: Embedder) -> Assistant:
     settings = Settings.load(index=index)
     store = Store.open(index, settings.collection, embedder.name, embedder.dimension)
-    return Assistant(settings, embedder, store)
+    return assemble(settings, embedder, store)
 
 
 @pytest.fixture
@@ -184,7 +185,7 @@ def replica(url: str, embedder: Embedder, index: Path | None = None,
     settings = Settings.load(chroma_url=url, collection=collection,
                              index=index or Path(tempfile.mkdtemp(prefix="replica-")))
     store = Store.connect(url, settings.collection, embedder.name, embedder.dimension)
-    return Assistant(settings, embedder, store)
+    return assemble(settings, embedder, store)
 
 
 def run_chroma(folder: Path) -> tuple[subprocess.Popen, str]:

@@ -19,12 +19,12 @@ from fpdf import FPDF
 from test_papers import make_pdf, make_scanned_pdf, require_ocr
 
 from committee_qa import ingestion
+from committee_qa.assistant import Assistant
 from committee_qa.chunking import chunk_paper
 from committee_qa.cli import main
 from committee_qa.papers import MAX_PAPER_BYTES
 from committee_qa.schema import Paper
 from committee_qa.store import Store
-from committee_qa.wiring import Assistant
 from conftest import CITY, COUNTY
 
 MB = 2**20

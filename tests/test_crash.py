@@ -32,7 +32,8 @@ from committee_qa.keyword import KeywordIndex
 from committee_qa.store import Store
 from committee_qa.retrieval import HybridRetriever
 from committee_qa.decisions import extract_decisions
-from committee_qa.views import LEVELS, STATE
+from committee_qa.schema import ACCESS_LEVELS as LEVELS
+from committee_qa.views import STATE
 from committee_qa.wiring import keyword_folder
 index = Path(sys.argv[1])
 folder = keyword_folder(Settings.load(index=index))

@@ -146,3 +146,19 @@ def test_a_resolution_quoted_as_a_block_in_markdown_is_in_the_register_answer(
     answer = fresh_assistant.ask("What was decided in March 2019?")
     assert not answer.abstained, answer.reason
     assert "RESOLVED that the allotment rent be raised to £45 a year" in answer.text
+
+
+def test_two_resolutions_in_one_passage_are_both_in_the_register_answer(
+        fresh_assistant, tmp_path: Path) -> None:
+    """One passage holding two resolutions (RESOLVED and AGREED) is read once, not twice:
+    Chroma refuses an id asked for twice, which once crashed the register's answer."""
+    from conftest import write_minutes
+
+    write_minutes(tmp_path / "inbox", "libraries-2023-03-01-minutes.txt", "1 March 2023",
+                  "470,000", "RESOLVED to note the report.\n\nAGREED to meet again in June.")
+    assert not fresh_assistant.ingest([tmp_path / "inbox"]).failed
+    answer = fresh_assistant.ask("What was decided in March 2023?")
+    assert not answer.abstained
+    assert [s.text for s in answer.sentences] == ["RESOLVED to note the report.",
+                                                  "AGREED to meet again in June."]
+    assert len({c.text for c in answer.citations}) == 1

@@ -22,7 +22,7 @@ from committee_qa.cli import main
 from committee_qa.config import Settings
 from committee_qa.embedding import Embedder
 from committee_qa.store import Store
-from committee_qa.wiring import Assistant
+from committee_qa.wiring import assemble
 from conftest import FakeModel, write_minutes
 
 QUESTION = "How many social workers were recruited in the six-month period?"
@@ -115,7 +115,7 @@ def test_a_real_models_answer_shows_only_verified_sentences_and_streams(
     settings = Settings.load(index=sample_index, llm_url=llama_server, llm_model="gemma",
                              llm_timeout=120.0)
     store = Store.open(sample_index, settings.collection, embedder.name, embedder.dimension)
-    assistant = Assistant(settings, embedder, store)
+    assistant = assemble(settings, embedder, store)
     pieces: list[str] = []
     answer, passages = assistant.ask_with_passages(QUESTION, on_text=pieces.append)
     assert pieces and not answer.abstained  # the model's words came as they were written
@@ -144,7 +144,7 @@ def test_a_papers_injected_instructions_change_nothing(tmp_path: Path, embedder:
     settings = Settings.load(index=index, llm_url=llama_server, llm_model="gemma",
                              llm_timeout=120.0)
     store = Store.open(index, settings.collection, embedder.name, embedder.dimension)
-    assistant = Assistant(settings, embedder, store)
+    assistant = assemble(settings, embedder, store)
     assistant.ingest([inbox])
     for question in ("Was the budget approved?", "What did the committee resolve about the "
                                                    "budget?"):

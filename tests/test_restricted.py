@@ -20,6 +20,7 @@ from gradio_client.exceptions import AuthenticationError
 
 from committee_qa.cli import main
 from committee_qa.filters import parse_filters
+from committee_qa.text import terms
 from conftest import CITY, COUNTY, SAMPLES, make_assistant, serve_app, stop_server
 
 SECRET = "Quillfeather"  # stands only in the restricted papers
@@ -82,6 +83,22 @@ def test_the_ledger_knows_which_papers_are_restricted(assistant) -> None:
                       "property-2022-06-09-minutes.txt": "restricted",
                       "finance-2022-07-12-part-b.txt": "restricted"}
     assert set(assistant.papers("public")) == {CITY, COUNTY}
+
+
+def test_each_reader_is_handed_the_tools_of_their_own_papers_only(assistant,
+                                                                  sample_assistant) -> None:
+    """readers.py: the one boundary. Restricted papers give officers an answerer of their
+    own (word weights from every paper); a public reader's never saw them. An index with no
+    restricted paper gives both the same tools; any other access reads as public."""
+    public, officer = assistant.readers("public"), assistant.readers("restricted")
+    assert public.answerer is not officer.answerer
+    [word] = terms(SECRET)  # never seen by the public answerer: it weighs as the rarest
+    assert public.answerer.idf(word) > officer.answerer.idf(word)
+    assert set(public.papers()) == {CITY, COUNTY} < set(officer.papers())
+    assert public.known("committee") != officer.known("committee")
+    assert assistant.readers("anyone") is public  # type: ignore[arg-type]
+    only_public = sample_assistant.readers
+    assert only_public("public").answerer is only_public("restricted").answerer
 
 
 QUESTIONS = [f"What was agreed on the sale of the {SECRET} depot?",

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from .abstention import AbstentionModel
 from .asking import KIND_OF_ANSWER, answer_type, kind_of_answer
+from .marks import states_decision, without_marker
 from .quoting import is_heading, is_title_line, neighbours, quotable, quote_lines, units
 from .schema import Answer, AnswerSentence, Chunk, Citation, Decision, Passage
 from .specifics import missing_specifics
@@ -33,9 +34,7 @@ _ASKS_DECISION = re.compile(r"\b(resolv\w*|decid\w*|decision\w*|agree\w*|recomme
 _ASKS_WHEN = re.compile(r"\bwhen\b", re.IGNORECASE)
 _ASKS_LATEST = re.compile(r"\b(last|latest|most recent\w*|newest)\b", re.IGNORECASE)
 _ASKS_DISCUSSION = re.compile(r"\b(discuss\w*|debat\w*|consider\w*|talk\w*)\b", re.I)
-_DECISION = re.compile(r"^(RESOLVED|That the Committee|The Committee (is asked|agreed))")
 _FIGURE = re.compile(r"(?<![\w.])(?:£|\d)[\d,.]*\d*%?(?!\.\d)")  # 38, 4.82%, £170,000
-_LIST_MARKER = re.compile(r"^\s*(?:\(?[a-z]{1,2}\)|\(?\d{1,2}\)|\d+(?:\.\d+)+)\s+")
 
 EmbedTexts = Callable[[Sequence[str]], list[list[float]]]
 # A sentence's opening carries its meaning; the model's cost grows with its length.
@@ -219,11 +218,11 @@ class Answerer:
                         covered += policy.before_share * weight
                 coverage = covered / total
                 score = policy.coverage_weight * coverage - policy.rank_penalty * n
-                if wants_figure and _FIGURE.search(_LIST_MARKER.sub("", sentence)):
+                if wants_figure and _FIGURE.search(without_marker(sentence)):
                     score += policy.gives_bonus
                 if bonus_for is not None and bonus_for.search(sentence):
                     score += policy.gives_bonus  # it gives what is asked: a person, a date
-                if wants_decision and _DECISION.match(_LIST_MARKER.sub("", sentence)):
+                if wants_decision and states_decision(sentence):
                     score += policy.decision_bonus  # resolutions answer "what was decided"
                 if is_title_line(sentence):
                     score -= policy.title_penalty
@@ -264,7 +263,7 @@ class Answerer:
         chosen = [candidates[0]]
         first_chunk = passages[candidates[0].passage].chunk
         first_paper, first_item = first_chunk.doc_id, (first_chunk.doc_id, first_chunk.item)
-        first_decision = bool(_DECISION.match(candidates[0].text))
+        first_decision = bool(states_decision(candidates[0].text))
         for candidate in candidates[1:]:
             if len(chosen) == self.policy.max_sentences:
                 break
@@ -272,14 +271,14 @@ class Answerer:
             if candidate.score < self.policy.keep_ratio * best:
                 break
             chunk = passages[candidate.passage].chunk
-            if first_decision and _DECISION.match(candidate.text) and (
+            if first_decision and states_decision(candidate.text) and (
                     chunk.doc_id, chunk.item) != first_item:
                 continue  # another minute's resolution does not answer for this one
             other_paper = passages[candidate.passage].chunk.doc_id != first_paper
             # Another paper's sentence must be nearly as good to be added, unless it gives
             # a figure from a newer meeting: a councillor must not miss the newer figure.
             newer = wants_figure and chunk.meeting_date > first_chunk.meeting_date and bool(
-                _FIGURE.search(_LIST_MARKER.sub("", candidate.text)))
+                _FIGURE.search(without_marker(candidate.text)))
             if other_paper and not newer and (
                     candidate.score < self.policy.other_paper_ratio * best):
                 continue
@@ -380,7 +379,7 @@ def citation_of(n: int, passage: Passage, quoted: _Candidate | None = None) -> C
     paragraph = chunk.paragraph
     if quoted is not None:
         # A resolution is the minute's own; a point quoted mid-passage is that point.
-        paragraph = "" if _DECISION.match(quoted.text) else (
+        paragraph = "" if states_decision(quoted.text) else (
             paragraph_at(chunk.text, quoted.offset) or chunk.paragraph)
     return Citation(n=n, source=chunk.source, title=chunk.title, page=chunk.page,
                     heading=chunk.heading, text=chunk.text.strip(), score=round(passage.score, 4),

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from .marks import LIST_ITEM, PARAGRAPH_MARK, PARAGRAPH_OPENING, states_decision
 from .schema import Chunk, Document, Paper
-from .structure import PARAGRAPH_MARK, split_pack, title_case
+from .structure import split_pack, title_case
 from .text import split_sentences
 
 TARGET_CHARS = 800  # about 180 word pieces: the model reads up to 256
@@ -16,10 +17,8 @@ MAX_WHOLE_CHARS = 4000  # a resolution longer than this is split after all
 
 _MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
 _BOLD_LINE = re.compile(r"^\*\*(.+?)\*\*:?$")
-_LIST_ITEM = re.compile(r"^\s*(?:[-•*]\s|\(?[0-9a-z]{1,3}\)\s|\d+(?:\.\d+)+\s)")
 _NUMBERED_HEADING = re.compile(r"^\d{1,3}\.?\s+\S")
 _TERMINAL = (".", ";", ",", "?", "!")
-_DECISION_LINE = re.compile(r"^(RESOLVED|AGREED|That )")
 
 
 @dataclass(frozen=True)
@@ -33,9 +32,6 @@ class _Block:
 _MINUTE_HEADING = re.compile(r"^(\d{1,3})\s+(\S.*)$")
 # A chunk opening with a numbered section heading ("7 Wards affected") or marker is that
 # paragraph; markers inside it are lettered points and numbered sub-paragraphs.
-_OPENING = re.compile(r"^\s*(?:[-•*]\s*)?(\(?[a-z]{1,2}\)|\(?\d{1,2}\)|\d+(?:\.\d+)+|\d{1,2}\.?)"
-                      r"\s+\S")
-_PARAGRAPH = PARAGRAPH_MARK
 
 
 def chunk_paper(paper: Paper, doc_id: str,
@@ -64,8 +60,9 @@ def _placed(chunk: Chunk, document: Document, previous: Chunk | None) -> Chunk:
             if minute:
                 item, item_title = minute.group(1), title_case(minute.group(2))
                 break
-    markers = _PARAGRAPH.findall(chunk.text)
-    opening = _OPENING.match(chunk.text) or _PARAGRAPH.search(_first_lines(chunk.text, 3))
+    markers = PARAGRAPH_MARK.findall(chunk.text)
+    opening = PARAGRAPH_OPENING.match(chunk.text) or PARAGRAPH_MARK.search(
+        _first_lines(chunk.text, 3))
     if opening:
         paragraph = opening.group(1)
     elif previous is not None and previous.item == item and previous.last_paragraph:
@@ -220,7 +217,7 @@ def _blocks(text: str, start: int = 0, end: int | None = None) -> list[_Block]:
         if level:
             close()
             blocks.append(_Block(start, end, level))
-        elif _LIST_ITEM.match(text[start:end]):
+        elif LIST_ITEM.match(text[start:end]):
             close()
             current.append((start, end))
         else:
@@ -236,9 +233,9 @@ def _keep_resolutions(text: str, blocks: list[_Block]) -> list[_Block]:
         body = text[block.start : block.end]
         previous = joined[-1] if joined else None
         if (previous is not None and previous.whole and not block.heading_level
-                and _LIST_ITEM.match(body) and _opens_list(text, previous)):
+                and LIST_ITEM.match(body) and _opens_list(text, previous)):
             joined[-1] = _Block(previous.start, block.end, whole=True)
-        elif not block.heading_level and _DECISION_LINE.match(body.lstrip("-•*> ")):
+        elif not block.heading_level and states_decision(body.lstrip("-•*> ")):
             joined.append(_Block(block.start, block.end, whole=True))
         else:
             joined.append(block)
@@ -248,7 +245,7 @@ def _keep_resolutions(text: str, blocks: list[_Block]) -> list[_Block]:
 def _opens_list(text: str, block: _Block) -> bool:
     """Whether a resolution block still takes list items: it ends with ':' or a part."""
     last_line = text[block.start : block.end].rstrip().rsplit("\n", 1)[-1]
-    return last_line.rstrip("*").rstrip().endswith(":") or bool(_LIST_ITEM.match(last_line))
+    return last_line.rstrip("*").rstrip().endswith(":") or bool(LIST_ITEM.match(last_line))
 
 
 def _heading_level(line: str, alone: bool) -> int:
@@ -263,7 +260,7 @@ def _heading_level(line: str, alone: bool) -> int:
     letters = [c for c in line if c.isalpha()]
     if len(letters) >= 4 and all(c.isupper() for c in letters) and len(line.split()) <= 16:
         return 1
-    if alone and not _DECISION_LINE.match(line) and _title_like(line):
+    if alone and not states_decision(line) and _title_like(line):
         return 2
     return 0
 

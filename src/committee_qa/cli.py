@@ -13,6 +13,7 @@ from typing import Any, TextIO
 import click
 
 from . import integrity
+from .assistant import Assistant
 from .config import Settings
 from .errors import CommitteeQAError, FilterError
 from .filters import DOC_TYPES, parse_filters
@@ -28,7 +29,7 @@ from .render import (
 from .retrieval import Access
 from .schema import Filters
 from .users import add_user, load_users
-from .wiring import Assistant, build_assistant
+from .wiring import build_assistant
 
 _CHROMA = click.option("--chroma-url", help="Keep the index in this Chroma server "
                                             "(`chroma run`) instead of the --index folder "

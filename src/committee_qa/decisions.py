@@ -10,12 +10,10 @@ import re
 from collections.abc import Iterable
 
 from .filters import in_dates, matches_committee
+from .marks import LIST_ITEM, RESOLUTION
 from .schema import Chunk, Decision, Filters
 from .structure import MONTHS
 from .text import terms
-
-_RESOLVED = re.compile(r"^[ \t]*(?:[-•*>][ \t]*)*\**(RESOLVED|AGREED)\b", re.M)
-_ITEM_LINE = re.compile(r"^\s*(?:[-•*]\s*)?\(?(?:[a-z]{1,2}|\d{1,2})\)\s")
 
 
 def select(decisions: Iterable[Decision], filters: Filters, search: str = "") -> list[Decision]:
@@ -60,13 +58,13 @@ def ordered(decisions: Iterable[Decision]) -> list[Decision]:
 def resolutions(text: str) -> list[str]:
     """The RESOLVED blocks of a passage, each with its numbered parts, tidied."""
     blocks = []
-    for match in _RESOLVED.finditer(text):
+    for match in RESOLUTION.finditer(text):
         lines = text[match.start():].split("\n")
         kept = [lines[0]]
         for line in lines[1:]:
             if not line.strip():
                 continue
-            if not _ITEM_LINE.match(line):
+            if not LIST_ITEM.match(line):
                 break
             kept.append(line)
         blocks.append("\n".join(_tidy(line) for line in kept))

@@ -61,4 +61,5 @@ class Writer:
             why = f"refused the request (HTTP {getattr(error, 'status_code', '?')})"
         else:
             why = f"gave an answer that could not be read ({kind})"
-        return f"the language model at {self.settings.url} {why}"
+        # The server's address is for the log (assistant.py), not for councillors.
+        return f"the language model {why}"

@@ -10,10 +10,9 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from .marks import LEADING_BULLETS, LIST_ITEM
 from .text import split_sentences
 
-_BULLET = re.compile(r"^\s*(?:[-•*>]\s*)+")
-_ITEM = re.compile(r"^\s*(?:[-•*]\s|\(?[a-z]{1,2}\)\s|\(?\d{1,2}\)\s|\d+(?:\.\d+)+\s)")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 # A sentence that leans on the one before: "It was agreed ...", "This figure ...".
 _LEANS_BACK = re.compile(r"^\W*(?:It|This|These|They|Their|Its|He|She|His|Her|Both|Such|"
@@ -48,7 +47,7 @@ def quotable(text: str) -> str:
 
     Every sentence of an answer is a substring of quotable(cited passage): the trust rule.
     """
-    lines = (_BULLET.sub("", line) for line in text.split("\n"))
+    lines = (LEADING_BULLETS.sub("", line) for line in text.split("\n"))
     return " ".join(" ".join(lines).replace("**", "").split())
 
 
@@ -156,4 +155,4 @@ def _is_short_line(sentence: str) -> bool:
 
 def _is_item(text: str, start: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
-    return start - line_start <= 8 and bool(_ITEM.match(text[line_start:]))
+    return start - line_start <= 8 and bool(LIST_ITEM.match(text[line_start:]))

@@ -9,14 +9,11 @@ from typing import Literal, Protocol
 
 from .filters import in_dates, matches_committee
 from .keyword import KeywordSearch
-from .schema import Chunk, Decision, Filters, Passage
+from .schema import Access, Chunk, Decision, Filters, Passage, readable
 from .store import Store
 from .views import View, Views
 
 Mode = Literal["hybrid", "dense", "keyword"]
-Access = Literal["public", "restricted"]  # who is reading: anyone, or an officer signed in
-LEVELS: dict[str, tuple[str, ...]] = {"public": ("public",),
-                                      "restricted": ("public", "restricted")}
 # How much closeness in meaning (cosine, -1..1) adds to a passage's keyword score, which is
 # taken relative to the best keyword match of the question (0..1). Chosen on the councils
 # tuning half, the two searches' own top 30 fused offline: hit@1 was 66.4% for keyword
@@ -119,7 +116,7 @@ class HybridRetriever:
 
     def chunks(self, ids: Sequence[str], access: Access = "public") -> dict[str, Chunk]:
         """The passages of these chunk ids that a reader with `access` may read, by id."""
-        return self.store.chunks_by_id(ids, LEVELS[access])
+        return self.store.chunks_by_id(ids, readable(access))
 
     def retrieve(self, question: str, k: int = 6, mode: Mode = "hybrid",
                  filters: Filters = Filters(), access: Access = "public",
@@ -202,7 +199,7 @@ class HybridRetriever:
                where: dict[str, list[str]]) -> Found:
         """Chroma's nearest passages of the view's live papers, inside `where` when given;
         Chroma gives ids and similarities only."""
-        levels = LEVELS[access]
+        levels = readable(access)
         if not where:  # a few more than needed: passages of papers no longer live
             found = self.store.search(vector, self.depth * 2 + 8, levels)
             return [(i, s) for i, s in found if _paper(i) in view.live][: self.depth]

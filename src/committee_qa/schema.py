@@ -3,6 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
+
+# Who may read a paper, and who is reading: anyone ("public"), or officers signed in with
+# restricted access (exempt information, "Part B" papers). The one list of access levels.
+Access = Literal["public", "restricted"]
+ACCESS_LEVELS: tuple[Access, ...] = ("public", "restricted")
+
+
+def readable(access: Access) -> tuple[Access, ...]:
+    """The access levels of the papers a reader with `access` may read."""
+    return ACCESS_LEVELS if access == "restricted" else ("public",)
+
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")

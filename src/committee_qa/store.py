@@ -32,10 +32,9 @@ from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import ChromaError, NotFoundError
 
 from .errors import IndexMismatchError, IndexUnavailableError
-from .schema import Chunk, PaperRecord
+from .schema import ACCESS_LEVELS, Chunk, PaperRecord
 
 SCHEMA_VERSION = "3"  # 3: passages are searched with their meeting's words (Chunk.search_text)
-ACCESS = ("public", "restricted")  # who may read a paper: anyone, or signed-in officers
 # The index's notes about itself share the ledger with papers; a "/" keeps their ids apart
 # from every file name.
 NOTE_PREFIX = "note/"
@@ -263,7 +262,7 @@ class Store:
         return len(stale)
 
     def chunks(self, live: set[str] | None = None,
-               access: Sequence[str] = ACCESS) -> Iterator[Chunk]:
+               access: Sequence[str] = ACCESS_LEVELS) -> Iterator[Chunk]:
         """Every stored chunk of the papers whose doc_id is in `live` (default: the ledger),
         among the access levels named."""
         live = {r.doc_id for r in self.papers().values()} if live is None else live
@@ -277,10 +276,11 @@ class Store:
                     yield _chunk_from(meta, text, level)
 
     def chunks_by_id(self, ids: Sequence[str],
-                     access: Sequence[str] = ACCESS) -> dict[str, Chunk]:
+                     access: Sequence[str] = ACCESS_LEVELS) -> dict[str, Chunk]:
         """The stored chunks of these ids among the access levels named, by id; an id no
-        longer stored is left out."""
+        longer stored is left out, and an id named twice is read once (Chroma refuses it)."""
         found: dict[str, Chunk] = {}
+        ids = list(dict.fromkeys(ids))
         for level in access:
             for first in range(0, len(ids), _PAGE):
                 page = self._by_access[level].get(ids=list(ids[first : first + _PAGE]),
@@ -300,7 +300,7 @@ class Store:
                              for i, v in zip(page["ids"], page["embeddings"]))
         return [found[c.chunk_id] for c in chunks]
 
-    def count_chunks(self, access: Sequence[str] = ACCESS) -> int:
+    def count_chunks(self, access: Sequence[str] = ACCESS_LEVELS) -> int:
         return sum(int(self._by_access[level].count()) for level in access)
 
     def chunk_counts(self) -> dict[str, int]:

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from .marks import PARAGRAPH_MARK
 from .meeting import (
     MONTHS,
     council_name,
@@ -37,7 +38,7 @@ from .meeting import (
 )
 from .schema import Document
 
-__all__ = ["MONTHS", "PARAGRAPH_MARK", "iso_date", "paragraph_at", "split_pack", "title_case"]
+__all__ = ["MONTHS", "iso_date", "paragraph_at", "split_pack", "title_case"]
 
 _BLANK_PAGE = re.compile(r"^\s*This page is intentionally left blank\s*$", re.I | re.M)
 _MINUTES = re.compile(r"^MINUTES of the meeting held\b.*$", re.M)
@@ -160,9 +161,6 @@ def _committee(text: str, stated: str) -> str:
             or stated or header_committee(text))
 
 
-# A paragraph marker at the start of a line: "(r)", "3.2", "7.", "1)".
-PARAGRAPH_MARK = re.compile(r"^\s*(?:[-•*]\s*)?"
-                            r"(\(?[a-z]{1,2}\)|\(?\d{1,2}\)|\d+(?:\.\d+)+|\d{1,3}\.)\s", re.M)
 
 
 def paragraph_at(text: str, offset: int) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Generator, Mapping
 from importlib import resources
 from typing import Any, TypeVar
 
+from .assistant import Assistant
 from .errors import CommitteeQAError, FilterError
 from .filters import DOC_TYPES, parse_filters
 from .render import (
@@ -24,7 +25,6 @@ from .render import (
 from .retrieval import Access
 from .schema import Answer, Filters
 from .users import SignInGuard, User, verify
-from .wiring import Assistant
 
 TITLE = "committee-qa — ask the committee papers"
 STATEMENT = "accessibility"  # the path of the accessibility statement's page

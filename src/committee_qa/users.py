@@ -29,8 +29,8 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from .errors import SettingsError
+from .schema import ACCESS_LEVELS
 
-ACCESS_LEVELS = ("public", "restricted")
 _ITERATIONS = 600_000
 FREE_FAILURES = 3  # a mistyped password or two costs nothing
 FIRST_WAIT = 1.0  # seconds, after the free failures; doubled by each failure after that

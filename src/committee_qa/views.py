@@ -31,14 +31,13 @@ from typing import Any
 
 from .decisions import extract_decisions, ordered, resolutions
 from .keyword import FIELDS, KeywordIndex, KeywordSearch, KeywordWriter, document
-from .schema import Chunk, Decision, PaperRecord
+from .schema import ACCESS_LEVELS, Chunk, Decision, PaperRecord
 from .store import Store
 from .text import analyzer_key
 
 # Bump when what the keyword indexes hold changes: older ones are then built again.
 FORMAT = 1
 STATE = "state.json"
-LEVELS = ("public", "restricted")  # the public index holds public passages, restricted all
 # Words whose passages may hold a resolution: the stems of RESOLVED and AGREED.
 _RESOLUTION_WORDS = ("resolv", "agre")
 log = logging.getLogger(__name__)
@@ -105,7 +104,7 @@ class Views:
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = folder
         self._indexes = {level: KeywordIndex(folder / level if folder else None)
-                         for level in LEVELS}
+                         for level in ACCESS_LEVELS}
         self._memory: dict[str, Any] | None = None  # the state, when not on disk
 
     def refresh(self, store: Store, old: dict[str, View] | None = None) -> dict[str, View]:
@@ -136,7 +135,7 @@ class Views:
         writers: dict[str, KeywordWriter] = {}
         committed = False
         try:
-            for level in LEVELS:  # always in this order: two processes never deadlock
+            for level in ACCESS_LEVELS:  # always in this order: two processes never deadlock
                 writers[level] = self._indexes[level].writer()
             state = self._state()  # again: another process may have brought them up
             generation = store.generation()  # before the ledger: a commit between shows

@@ -20,7 +20,7 @@ from .metrics import Metrics, Outcome, aggregate, score
 from .systems import System
 
 if TYPE_CHECKING:
-    from ..wiring import Assistant
+    from ..assistant import Assistant
 
 
 def evaluate(system: System, questions: Sequence[GoldQuestion]) -> list[Outcome]:

@@ -9,11 +9,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
+from ..assistant import Assistant
 from ..ingestion import find_papers
 from ..papers import read_paper
 from ..retrieval import Mode
 from ..schema import Answer, AnswerSentence, Chunk, Citation
-from ..wiring import Assistant
 from .gold import GoldQuestion
 
 

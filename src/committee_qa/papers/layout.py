@@ -6,14 +6,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from ..marks import OWN_LINE
+
 _EDGE = 3  # running heads and feet are among a page's first and last three lines
 _PAGE_WORD = re.compile(r"\bpage\s+\d{1,4}(?:\s+of\s+\d{1,4})?\b", re.IGNORECASE)
 # "12", "- 12 -", "12 of 30", "Page 12", "Page 12 of 30", "[12]"
 _PAGE_NUMBER = re.compile(r"^\W*(?:page\s+)?(\d{1,3})(?:\s*of\s*\d{1,4})?\W*$", re.IGNORECASE)
 _HEAD_WORDS = 10  # a running head naming its page has few words besides
 _SENTENCE_END = (".", ":", ";", "!", "?")
-# The list items the chunker and sentence splitter keep on their own lines.
-_LIST_ITEM = re.compile(r"^\s*(?:[-•*▪●◦·]\s|\(?[0-9a-zA-Z]{1,3}[.)]\s|\d+(?:\.\d+)+\s)")
 _WRAP_BEFORE_NUMBER = frozenset("""a an the of at in on to and or by from for with per than
     over under between about approximately total totaling totalling dated until since
     no no. section""".split())
@@ -136,7 +136,7 @@ def _width(lines: list[str]) -> int:
 
 def _wrapped(before: str, line: str, width: int) -> bool:
     before, line = before.rstrip(), line.strip()
-    if not before or not line or before.endswith(_SENTENCE_END) or _LIST_ITEM.match(line):
+    if not before or not line or before.endswith(_SENTENCE_END) or OWN_LINE.match(line):
         return False
     if before.lstrip().startswith("#") or line.startswith(("#", "|")) or "|" in before:
         return False  # markdown headings and table rows, as OCR or a text layer may give

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from ..errors import PaperError
+from ..schema import ACCESS_LEVELS
 from .text import ISO_DATE, short_error
 
 SIDECAR_FIELDS = ("doc_type", "title", "council", "committee", "meeting_date", "minutes_of",
@@ -35,9 +36,10 @@ def read_sidecar(path: Path) -> dict[str, str]:
         raise PaperError(path.name, f"its metadata file {sidecar.name} has unknown field(s) "
                                     f"{', '.join(unknown)}; it may state "
                                     f"{', '.join(SIDECAR_FIELDS)}")
-    if data.get("access", "public") not in ("public", "restricted"):
+    if data.get("access", "public") not in ACCESS_LEVELS:
         raise PaperError(path.name, f"its metadata file {sidecar.name} gives access "
-                                    f"{data['access']!r}; write \"public\" or \"restricted\"")
+                                    f"{data['access']!r}; write "
+                                    + " or ".join(f'"{a}"' for a in ACCESS_LEVELS))
     for field in ("meeting_date", "minutes_of"):
         if data.get(field) and not ISO_DATE.fullmatch(str(data[field])):
             raise PaperError(path.name, f"its metadata file {sidecar.name} gives {field} "

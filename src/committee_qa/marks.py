@@ -1,0 +1,44 @@
+"""How committee papers mark their parts: list items, paragraph numbers, and the words that
+open a resolution. The one home of these rules; chunking, quoting, answering, the register
+and the PDF reader all ask here. Pure: regular expressions and the functions over them."""
+
+from __future__ import annotations
+
+import re
+
+_BULLET = r"[-•*▪●◦·]"
+# "(a)", "b)", "(iv)", "(1)", "12)": a lettered, roman or numbered point
+_POINT = r"\(?(?:\d{1,3}|[a-z]{1,2}|[ivxl]{1,5})\)"
+_DOTTED = r"\d+(?:\.\d+)+"  # "3.2", "1.2.1": a numbered sub-paragraph
+
+# A list item at the start of a line: a bullet, a point, or a numbered sub-paragraph.
+LIST_ITEM = re.compile(rf"^\s*(?:{_BULLET}\s|{_POINT}\s|{_DOTTED}\s)")
+# A line the PDF reader keeps apart rather than joining to the line before: a list item,
+# or a paragraph numbered "7." or "A." (in the text chunked, "7. Title" is a heading).
+OWN_LINE = re.compile(rf"^\s*(?:{_BULLET}\s|\(?[0-9a-zA-Z]{{1,3}}[.)]\s|{_DOTTED}\s)")
+# The number a passage opens with ("7 Wards affected", "(b) ...", "3.2 ..."), captured.
+PARAGRAPH_OPENING = re.compile(rf"^\s*(?:{_BULLET}\s*)?({_POINT}|{_DOTTED}|\d{{1,2}}\.?)\s+\S")
+# Bullets and quote marks opening a line: never part of a quoted sentence.
+LEADING_BULLETS = re.compile(r"^\s*(?:[-•*>]\s*)+")
+# A paragraph's number at the start of a line, captured: "(r)", "3.2", "7.", "1)".
+PARAGRAPH_MARK = re.compile(rf"^\s*(?:{_BULLET}\s*)?({_POINT}|{_DOTTED}|\d{{1,3}}\.)\s", re.M)
+
+# A resolution recorded: the word that opens it, after any bullet, quote or bold marks.
+RESOLUTION = re.compile(r"^[ \t]*(?:[-•*>][ \t]*)*\**(RESOLVED|AGREED|DECIDED)\b", re.M)
+# What a decision's own words open with: the word of a resolution, a motion's "That ...",
+# or the body's "The Committee agreed" / "The Cabinet is asked to".
+_DECISION = re.compile(
+    r"^[\W_]*(?:RESOLVED|AGREED|DECIDED)\b|^[\W_]*That\s|"
+    r"^[\W_]*The (?:[A-Z][\w&'-]* ){0,3}?(?:Committee|Sub-Committee|Cabinet|Council|Board|"
+    r"Panel|Executive|Commission)\s+(?:is asked|are asked|agreed|resolved|RESOLVED|AGREED)\b")
+
+
+def without_marker(line: str) -> str:
+    """The line without the list marker it opens with ('(b) That ...' -> 'That ...')."""
+    return LIST_ITEM.sub("", line, count=1)
+
+
+def states_decision(text: str) -> bool:
+    """Whether `text` opens as a decision: 'RESOLVED that ...', '(2) That the ...',
+    'The Cabinet agreed ...'. A list marker before it is no matter."""
+    return bool(_DECISION.match(without_marker(text)))
