@@ -54,17 +54,25 @@ def _LLM(command: Callable[..., Any]) -> Callable[..., Any]:  # noqa: N802
                             "[default: COMMITTEE_QA_LLM_MODEL].")(command))
 
 
-@click.group()
+class _Commands(click.Group):
+    """The library's errors, wherever a command meets one, become one line naming the
+    file, value or command to run, and exit 1 (click's own usage errors exit 2)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CommitteeQAError as error:
+            raise click.ClickException(str(error)) from None
+
+
+@click.group(cls=_Commands)
 @click.version_option(package_name="committee-qa")
 def main() -> None:
     """Ask questions of committee papers; every answer cites the passages it comes from."""
 
 
 def _assistant(**overrides: Any) -> Assistant:
-    try:
-        return build_assistant(Settings.load(**overrides))
-    except CommitteeQAError as error:
-        raise click.ClickException(str(error)) from None
+    return build_assistant(Settings.load(**overrides))
 
 
 @main.command("ingest")
@@ -78,13 +86,10 @@ def ingest_command(paths: tuple[Path, ...], prune: bool, index: Path | None,
     assistant = _assistant(index=index, chroma_url=chroma_url, model=model)
     targets = list(paths) or [assistant.settings.inbox]
     files, _missing = find_papers(targets)
-    try:
-        with click.progressbar(length=len(files), label="Ingesting", file=sys.stderr,
-                               item_show_func=lambda name: name) as bar:
-            report = assistant.ingest(targets, prune=prune,
-                                      progress=lambda name: bar.update(1, name))
-    except CommitteeQAError as error:
-        raise click.ClickException(str(error)) from None
+    with click.progressbar(length=len(files), label="Ingesting", file=sys.stderr,
+                           item_show_func=lambda name: name) as bar:
+        report = assistant.ingest(targets, prune=prune,
+                                  progress=lambda name: bar.update(1, name))
     for failure in report.failed:
         click.echo(f"error: {failure.source}: {failure.reason}", err=True)
     click.echo(ingest_summary(report))
@@ -220,13 +225,10 @@ def status_command(repair: bool, index: Path | None, chroma_url: str | None,
                    model: str | None) -> None:
     """Report what the index holds and anything wrong with it; exit 1 when something is."""
     assistant = _assistant(index=index, chroma_url=chroma_url, model=model)
-    try:
-        if repair:
-            for line in integrity.repair(assistant.store):
-                click.echo(f"repaired: {line}")
-        status = integrity.inspect(assistant.store)
-    except CommitteeQAError as error:
-        raise click.ClickException(str(error)) from None
+    if repair:
+        for line in integrity.repair(assistant.store):
+            click.echo(f"repaired: {line}")
+    status = integrity.inspect(assistant.store)
     click.echo(status_text(status))
     sys.exit(0 if status.healthy else 1)
 
@@ -254,12 +256,7 @@ def serve_command(host: str | None, port: int | None, ingest_first: bool,
     from .ui import launch
 
     settings = Settings.load(host=host, users=str(users_file) if users_file else None)
-    users = None
-    try:
-        if settings.users:
-            users = load_users(Path(settings.users))
-    except CommitteeQAError as error:
-        raise click.ClickException(str(error)) from None
+    users = load_users(Path(settings.users)) if settings.users else None
     if users is None and not no_auth and not _loopback(settings.host):
         raise click.ClickException(
             f"--host {settings.host} lets anyone who can reach this machine use the chat; "
@@ -303,10 +300,7 @@ def user_add_command(name: str, restricted: bool, users_file: Path | None,
     path = users_file or Path(Settings.load().users or "")
     if not str(path) or str(path) == ".":
         raise click.UsageError("name the users file with --users FILE or COMMITTEE_QA_USERS")
-    try:
-        add_user(path, name, password, _access(restricted))
-    except CommitteeQAError as error:
-        raise click.ClickException(str(error)) from None
+    add_user(path, name, password, _access(restricted))
     click.echo(f"{name} may sign in, reading {'all' if restricted else 'public'} papers "
                f"({path})")
 
@@ -347,8 +341,7 @@ def eval_command(gold_sets: tuple[Path, ...], questions: tuple[Path, ...],
                  model: str | None, llm_url: str | None, llm_model: str | None) -> None:
     """Measure retrieval, answers, citations, abstention and metadata on gold sets, each
     on its own papers in an index of its own."""
-    from .evaluation import report as reporting
-    from .evaluation.runner import GoldSource, evaluate_source, fitting_rows
+    from .evaluation.runner import GoldSource, run_sets
 
     sources = [GoldSource.folder(s, gates) for s in gold_sets]
     if questions or not sources:
@@ -356,35 +349,12 @@ def eval_command(gold_sets: tuple[Path, ...], questions: tuple[Path, ...],
                                   corpus, metadata, gates or "samples"))
     settings = Settings.load(index=index, chroma_url=chroma_url, model=model, llm_url=llm_url,
                              llm_model=llm_model)
-    rows: list[tuple[dict[str, float], bool, str]] = []
-    failed_gates = False
-    for source in sources:
-        try:
-            results, outcomes, failed, misses = evaluate_source(
-                settings, source, baselines, thresholds, scratch=index is None)
-        except CommitteeQAError as error:
-            raise click.ClickException(str(error)) from None
-        for failure in failed:
-            click.echo(f"error: {failure.source}: {failure.reason}", err=True)
-        if len(sources) > 1:
-            click.echo(f"\n{source.name}")
-        click.echo(reporting.text_table(results))
-        for miss in misses:
-            click.echo(f"gate failed: {source.name}: {miss}", err=True)
-        if report is not None:
-            path = report if len(sources) == 1 else report.with_name(
-                f"{report.stem}-{source.name}{report.suffix}")
-            command = "committee-qa eval " + " ".join(sys.argv[2:])
-            data = reporting.write_reports(path, results, outcomes, command, misses)
-            click.echo(f"report: {path} and {data}")
-        rows += fitting_rows(outcomes)
-        failed_gates = failed_gates or bool(misses)
+    rows, failed_gates = run_sets(settings, sources, baselines, thresholds, report,
+                                  "committee-qa eval " + " ".join(sys.argv[2:]),
+                                  index is None, lambda line, error: click.echo(line, err=error))
     if fit_abstention is not None:
         from .abstention import fit
 
-        try:
-            fit(rows, fitted_on=", ".join(s.name for s in sources)).save(fit_abstention)
-        except CommitteeQAError as error:
-            raise click.ClickException(str(error)) from None
+        fit(rows, fitted_on=", ".join(s.name for s in sources)).save(fit_abstention)
         click.echo(f"abstention model: {fit_abstention}")
     sys.exit(1 if failed_gates else 0)

@@ -6,7 +6,7 @@ import tempfile
 import time
 import tomllib
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -120,7 +120,10 @@ def compare(assistant: Assistant, questions: Sequence[GoldQuestion], corpus: Seq
     return results, product
 
 
-def fitting_rows(outcomes: Sequence[Outcome]) -> list[tuple[dict[str, float], bool, str]]:
+FittingRow = tuple[dict[str, float], bool, str]  # signals, answerable, gold set
+
+
+def fitting_rows(outcomes: Sequence[Outcome]) -> list[FittingRow]:
     """(signals, answerable, gold set) for each question the answerer weighed."""
     return [(dict(o.answer.signals), o.gold.answerable, o.gold.gold_set)
             for o in outcomes if o.answer.signals]
@@ -158,3 +161,33 @@ def evaluate_source(settings: Settings, source: GoldSource, baselines: bool, thr
     misses = check_gates(results["committee-qa"], load_thresholds(thresholds, source.gates)) \
         if thresholds.exists() else []
     return results, outcomes, failed, misses
+
+
+def run_sets(settings: Settings, sources: Sequence[GoldSource], baselines: bool,
+             thresholds: Path, report: Path | None, command: str, scratch: bool,
+             say: Callable[[str, bool], None]) -> tuple[list[FittingRow], bool]:
+    """Measure each set on its own papers: `say(line, is_error)` is told its table, failed
+    papers and missed gates; reports are written at `report` (one per set, named after it,
+    when there are several). The rows to fit abstention on, and whether a gate was missed."""
+    from . import report as reporting
+
+    rows: list[FittingRow] = []
+    missed = False
+    for source in sources:
+        results, outcomes, failed, misses = evaluate_source(settings, source, baselines,
+                                                            thresholds, scratch)
+        for failure in failed:
+            say(f"error: {failure.source}: {failure.reason}", True)
+        if len(sources) > 1:
+            say(f"\n{source.name}", False)
+        say(reporting.text_table(results), False)
+        for miss in misses:
+            say(f"gate failed: {source.name}: {miss}", True)
+        if report is not None:
+            path = report if len(sources) == 1 else report.with_name(
+                f"{report.stem}-{source.name}{report.suffix}")
+            data = reporting.write_reports(path, results, outcomes, command, misses)
+            say(f"report: {path} and {data}", False)
+        rows += fitting_rows(outcomes)
+        missed = missed or bool(misses)
+    return rows, missed
