@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import http.server
+import io
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -13,7 +15,10 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -102,6 +107,29 @@ def write_minutes(folder: Path, name: str, held: str, visits: str, resolved: str
         f"{resolved}\n",
         encoding="utf-8")
     return path
+
+
+HIGHWAYS = "highways-2022-05-04-minutes.pdf"
+
+
+def write_minutes_pdf(folder: Path) -> Path:
+    """A real two-page PDF of minutes of Barsetshire's Highways Committee of 4 May 2022;
+    minute 7, on page 2, says how many potholes were repaired."""
+    from fpdf import FPDF
+
+    folder.mkdir(parents=True, exist_ok=True)
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=11)
+    for text in ("BARSETSHIRE COUNTY COUNCIL\n\nHIGHWAYS COMMITTEE\n\nMINUTES of the meeting "
+                 "held at County Hall, Barchester on 4 May 2022\n\nPresent: Councillor Proudie "
+                 "(Chair), Councillor Grantly\n\n6 APOLOGIES FOR ABSENCE\n\nNone.",
+                 "7 POTHOLE REPAIRS\n\nThe Head of Highways reported on the winter repair "
+                 "programme.\n\nThe council repaired 6,250 potholes during the winter, at a "
+                 "cost of 412,000 pounds.\n\nRESOLVED to note the report on pothole repairs."):
+        pdf.add_page()
+        pdf.multi_cell(0, 6, text)
+    pdf.output(str(folder / HIGHWAYS))
+    return folder / HIGHWAYS
 
 
 @pytest.fixture(scope="session")
@@ -286,3 +314,61 @@ def fake_model() -> Iterator[FakeModel]:
     yield server
     server.shutdown()
     server.server_close()
+
+
+# --- a briefing as its reader finds it ---------------------------------------------------
+
+@dataclass
+class QuoteSeen:
+    """A cited passage of a briefing file: its heading, the Paper, Meeting and Page lines
+    under it, the quote itself and the links it gives."""
+
+    name: str
+    details: dict[str, str] = field(default_factory=dict)
+    quote: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+
+
+def word_quotes(data: bytes) -> tuple[Any, list[QuoteSeen]]:
+    """A Word briefing read back with python-docx: the document, and each source in it as
+    a reader finds it (a Heading 3, then its details, its Quote paragraphs, its link)."""
+    from docx import Document
+
+    doc = Document(io.BytesIO(data))
+    seen: list[QuoteSeen] = []
+    current: QuoteSeen | None = None
+    for paragraph in doc.paragraphs:
+        style = paragraph.style.name if paragraph.style is not None else ""
+        if style.startswith("Heading"):
+            current = QuoteSeen(paragraph.text) if style == "Heading 3" else None
+            if current is not None:
+                seen.append(current)
+        elif current is not None and style == "Quote":
+            current.quote.append(paragraph.text)
+        elif current is not None:
+            for line in paragraph.text.split("\n"):
+                label, _, value = line.partition(": ")
+                if label in ("Paper", "Meeting", "Page") and value:
+                    current.details[label] = value
+            current.links += [link.url for link in paragraph.hyperlinks]
+    return doc, seen
+
+
+def markdown_quotes(text: str) -> list[QuoteSeen]:
+    """A Markdown briefing's sources as a reader finds them (backslash escapes undone)."""
+    plain = partial(re.sub, r"\\(.)", r"\1")
+    seen: list[QuoteSeen] = []
+    for block in re.split(r"^#{1,4} ", text, flags=re.M)[1:]:
+        heading, _, body = block.partition("\n")
+        if not block.startswith(tuple(f"Source {n}:" for n in range(1, 100))):
+            continue
+        source = QuoteSeen(plain(heading))
+        for line in body.splitlines():
+            line = line.rstrip()
+            if found := re.match(r"^\*\*(Paper|Meeting|Page):\*\* (.+)$", line):
+                source.details[found[1]] = plain(found[2])
+            elif line.startswith("> "):
+                source.quote.append(plain(line[2:]))
+            source.links += re.findall(r"\]\(<([^>]+)>\)", line)
+        seen.append(source)
+    return seen

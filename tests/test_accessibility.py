@@ -194,10 +194,16 @@ def test_every_state_of_the_chat_passes_axe(browser: Browser, open_app: Served,
                                             scheme: str) -> None:
     context, page = open_chat(browser, open_app.url, scheme=scheme)
     audit = Audit(scheme)
+    export = page.locator("#briefing")
+    expect(export).to_be_hidden()
     audit.check(page, "loaded")
     answered = ask(page, SCHOOLS)
     expect(answered).to_contain_text("30 schools")
-    audit.check(page, "answered")
+    # The export: a named region with a heading, and links that say what they save.
+    region = page.get_by_role("region", name="Export briefing")
+    for kind in ("Word", "Markdown"):
+        expect(region.get_by_role("link", name=f"Download briefing ({kind})")).to_be_visible()
+    audit.check(page, "answered-with-export")
     for summary in answered.locator("summary").all():
         summary.click()
     expect(answered.locator("blockquote").first).to_be_visible()
@@ -373,6 +379,12 @@ def test_a_question_is_asked_and_its_source_opened_with_keys_alone(
     page.keyboard.press("Space")
     expect(quote).to_be_visible()
 
+    # The briefing is saved from the keyboard: Tab to its link, Enter.
+    tab_to(page, lambda name: name == "Download briefing (Word)")
+    with page.expect_download() as saving:
+        page.keyboard.press("Enter")
+    assert saving.value.suggested_filename.endswith(".docx")
+
     # A follow-up, asked from the box the keyboard goes back to; its answer takes focus.
     tab_to(page, lambda name: name == "Your question")
     page.keyboard.type("and which academies?")
@@ -435,6 +447,7 @@ def test_nothing_scrolls_sideways_and_nothing_is_cut_off(browser: Browser, open_
     answered = ask(page, SCHOOLS)
     for summary in answered.locator("summary").all():
         summary.click()
+    expect(page.locator("#briefing")).to_be_visible()
     assert_fits(page, f"{width}-chat")
     page.get_by_role("tab", name="Decisions").click()
     expect(page.locator("#decision-table")).to_contain_text("RESOLVED", timeout=SLOW)

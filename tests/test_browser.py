@@ -1,5 +1,6 @@
 """The chat app in headless Chromium: answers with sources that unfold, paper text shown as
-text (never run), and the decisions register."""
+text (never run), the conversation downloaded as a cited briefing, and the decisions
+register."""
 
 from __future__ import annotations
 
@@ -13,7 +14,19 @@ import pytest
 from playwright.sync_api import Browser, Dialog, Page, Request, Route, expect
 
 from committee_qa.embedding import Embedder
-from conftest import CITY, COUNTY, ROOT, SAMPLES, make_assistant, serve_app, stop_server
+from conftest import (
+    CITY,
+    COUNTY,
+    HIGHWAYS,
+    ROOT,
+    SAMPLES,
+    make_assistant,
+    markdown_quotes,
+    serve_app,
+    stop_server,
+    word_quotes,
+    write_minutes_pdf,
+)
 
 ARTIFACTS = ROOT / "test-artifacts"
 SLOW = 60_000  # ms: the first answer on a slow two-core machine
@@ -38,15 +51,16 @@ RESOLVED to extend library opening hours <img src=x onerror="window.__pwned=3"> 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory,
           embedder: Embedder) -> Path:
-    """An index of the two sample papers and the hostile minutes."""
+    """An index of the two sample papers, the hostile minutes and minutes in a PDF."""
     inbox = tmp_path_factory.mktemp("browser") / "ingest"
     inbox.mkdir()
     for name in (COUNTY, f"{COUNTY}.json", CITY):
         shutil.copy(SAMPLES / name, inbox / name)
     (inbox / HOSTILE).write_text(HOSTILE_TEXT)
+    write_minutes_pdf(inbox)
     index = inbox.parent / "index"
     report = make_assistant(index, embedder).ingest([inbox])
-    assert not report.failed and len(report.added) == 3
+    assert not report.failed and len(report.added) == 4
     return index
 
 
@@ -56,6 +70,7 @@ class Server:
 
     url: str
     log: Path
+    files: Path  # where Gradio keeps the files it serves (GRADIO_TEMP_DIR)
 
     def log_tail(self, lines: int = 30) -> str:
         return "\n".join(self.log.read_text().splitlines()[-lines:])
@@ -63,9 +78,9 @@ class Server:
 
 @pytest.fixture(scope="module")
 def server(index: Path) -> Iterator[Server]:
-    log = index.parent / "server.log"
-    process, url = serve_app(index, log)
-    yield Server(url, log)
+    log, files = index.parent / "server.log", index.parent / "gradio-files"
+    process, url = serve_app(index, log, env={"GRADIO_TEMP_DIR": str(files)})
+    yield Server(url, log, files)
     stop_server(process)
 
 
@@ -132,7 +147,7 @@ def screenshot(page: Page, name: str) -> None:
 
 
 def test_page_loads_nothing_from_outside(visit: Visit) -> None:
-    expect(visit.page.get_by_text("The index holds 3 papers")).to_be_visible()
+    expect(visit.page.get_by_text("The index holds 4 papers")).to_be_visible()
     assert visit.outside == []
 
 
@@ -168,6 +183,55 @@ def test_markup_in_a_paper_is_shown_as_text_and_never_runs(visit: Visit) -> None
     expect(chat.get_by_text(HOSTILE)).to_be_visible()
 
     screenshot(page, "browser-chat-markup.png")
+    visit.assert_no_paper_markup_ran()
+
+
+def download(page: Page, link: str) -> tuple[str, bytes]:
+    """Click the link and return the file the browser saves: its name and its bytes."""
+    with page.expect_download() as saving:
+        page.get_by_role("link", name=link).click()
+    return saving.value.suggested_filename, saving.value.path().read_bytes()
+
+
+def test_the_conversation_downloads_as_a_briefing_whose_every_quote_is_placed(
+        visit: Visit) -> None:
+    page = visit.page
+    export = page.locator("#briefing")
+    expect(export).to_be_hidden()  # nothing to export before a question is answered
+    visit.ask("How many potholes were repaired during the winter?", "6,250 potholes")
+    visit.ask("What was the markup budget for library opening hours?", "12 pounds")
+    expect(export.get_by_role("heading", name="Export briefing")).to_be_visible()
+    screenshot(page, "browser-briefing.png")
+    word_name, word = download(page, "Download briefing (Word)")
+    markdown_name, markdown = download(page, "Download briefing (Markdown)")
+    assert re.fullmatch(r"committee-qa-briefing-\d{4}-\d\d-\d\d-\d{4}\.docx", word_name)
+    assert markdown_name == word_name.replace(".docx", ".md")
+
+    doc, in_word = word_quotes(word)
+    in_markdown = markdown_quotes(markdown.decode("utf-8"))
+    assert [p.text for p in doc.paragraphs if p.style.name == "Heading 1"] == [
+        "1. How many potholes were repaired during the winter?",
+        "2. What was the markup budget for library opening hours?"]
+    assert in_word and [q.name for q in in_word] == [q.name for q in in_markdown]
+    for quote in in_word + in_markdown:  # every quote names its paper, meeting and page
+        assert set(quote.details) == {"Paper", "Meeting", "Page"}, quote
+        assert quote.quote and quote.links[0].startswith(f"{visit.server.url}papers/"), quote
+    potholes = in_word[0]
+    assert potholes.details == {"Paper": f"Minutes of the meeting held on 4 May 2022 "
+                                         f"({HIGHWAYS})",
+                                "Meeting": "Highways Committee, 4 May 2022", "Page": "2"}
+    assert "page=2&" in potholes.links[0]
+    hostile = [q for q in in_word if HOSTILE in q.details["Paper"]]
+    assert hostile and any("<script>window.__pwned=2</script>" in line
+                           for line in hostile[0].quote)  # paper text kept as text
+    assert "<script>" not in markdown.decode("utf-8").replace("\\<script\\>", "")
+    # Made for this reader in the page itself: no file of it is kept on the server.
+    assert all(a.startswith("data:") for a in export.get_by_role("link").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"))
+    assert not [p for p in visit.server.files.rglob("*") if p.suffix in (".docx", ".md")]
+
+    page.get_by_role("button", name="New conversation").click()
+    expect(export).to_be_hidden()
     visit.assert_no_paper_markup_ran()
 
 

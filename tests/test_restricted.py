@@ -21,7 +21,16 @@ from gradio_client.exceptions import AuthenticationError
 from committee_qa.cli import main
 from committee_qa.filters import parse_filters
 from committee_qa.text import terms
-from conftest import CITY, COUNTY, SAMPLES, make_assistant, serve_app, stop_server
+from conftest import (
+    CITY,
+    COUNTY,
+    SAMPLES,
+    make_assistant,
+    markdown_quotes,
+    serve_app,
+    stop_server,
+    word_quotes,
+)
 
 SECRET = "Quillfeather"  # stands only in the restricted papers
 EXEMPT_MINUTES = f"""BARSETSHIRE COUNTY COUNCIL
@@ -180,7 +189,8 @@ def server(index: Path, papers: Path) -> Iterator[str]:
         assert added.exit_code == 0, added.output
     assert "officer-password" not in users.read_text()  # only hashes are kept
     assert oct(users.stat().st_mode & 0o777) == "0o600"
-    process, url = serve_app(index, papers.parent / "server.log", "--users", str(users))
+    process, url = serve_app(index, papers.parent / "server.log", "--users", str(users),
+                             env={"GRADIO_TEMP_DIR": str(papers.parent / "gradio-files")})
     yield url
     stop_server(process)
 
@@ -225,6 +235,67 @@ def test_the_page_itself_names_nothing_restricted(server: str) -> None:
         page = http.get("config").text + http.get("").text
     assert SECRET not in page and "Property Sub-Committee" not in page
     assert "The index holds 2 papers" in page
+
+
+def test_a_briefing_quotes_restricted_papers_only_when_asked_and_marks_them(
+        index: Path, tmp_path: Path) -> None:
+    questions = tmp_path / "questions.jsonl"
+    questions.write_text(json.dumps({"question": f"What was agreed on the sale of the {SECRET} "
+                                                 "depot?"}) + "\n" + json.dumps(
+        {"question": "How many schools committed to joining the Education Trust?"}) + "\n")
+    for extra, name in (([], "public.md"), (["--restricted"], "full.md")):
+        result = CliRunner().invoke(main, ["brief", str(questions), "--out",
+                                           str(tmp_path / name), *extra, "--index", str(index)])
+        assert result.exit_code == 0, result.output
+    public, full = (markdown_quotes((tmp_path / n).read_text()) for n in ("public.md",
+                                                                          "full.md"))
+    # The public briefing says what a public reader is told of any unknown word, no more.
+    assert "Marchbank" not in (tmp_path / "public.md").read_text()
+    assert public and all(SECRET not in " ".join(q.quote) and "restricted" not in q.name
+                          for q in public)
+    assert "This briefing quotes restricted papers" not in (tmp_path / "public.md").read_text()
+    marked = [q for q in full if q.name.endswith("(restricted paper)")]
+    assert marked and all("property-2022-06-09-minutes.txt" in q.details["Paper"]
+                          for q in marked)
+    assert any(SECRET in line for line in marked[0].quote)
+    assert [q.name for q in full if "Scrutiny" in q.name] and not [
+        q for q in full if "Scrutiny" in q.name and "restricted" in q.name]
+    assert "This briefing quotes restricted papers" in (tmp_path / "full.md").read_text()
+
+
+def test_a_restricted_readers_briefing_is_theirs_alone(browser, server: str,
+                                                      papers: Path) -> None:
+    from playwright.sync_api import expect
+
+    question = f"What was agreed on the sale of the {SECRET} depot?"
+    made = {}
+    for name in ("officer", "member"):
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(server)
+        page.get_by_label("username").fill(name)
+        page.get_by_label("password").fill(f"{name}-password")
+        page.get_by_label("password").press("Enter")
+        box = page.locator("#question textarea")
+        box.fill(question)
+        box.press("Enter")
+        expect(page.locator("#chat .chat-reply")).to_have_count(1, timeout=60_000)
+        links = page.locator("#briefing a")
+        made[name] = links.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        if made[name]:
+            with page.expect_download() as saving:
+                links.first.click()
+            _doc, quotes = word_quotes(saving.value.path().read_bytes())
+            assert quotes[0].name.endswith("(restricted paper)")
+            assert any(SECRET in line for line in quotes[0].quote)
+        context.close()
+    # The officer's briefing is made in their page and handed to it alone: no URL of the
+    # server's holds it for anyone else to fetch, and no file of it is left on the server.
+    assert made["officer"] and all(href.startswith("data:") for href in made["officer"])
+    assert made["member"] == []  # the member was told the papers do not answer
+    kept = [p for p in (papers.parent / "gradio-files").rglob("*") if p.is_file()]
+    assert not [p for p in kept if SECRET.encode() in p.read_bytes()
+                or p.suffix in (".docx", ".md")]
 
 
 def test_serving_beyond_loopback_needs_sign_in_or_a_plain_no(index: Path) -> None:

@@ -1,12 +1,11 @@
-"""The committee-qa command: ingest, ask, serve. A thin shell over the library."""
+"""The committee-qa command: ingest, ask, brief, serve. A thin shell over the library."""
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import sys
-from collections.abc import Callable, Iterator
-from dataclasses import asdict
+from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -14,44 +13,25 @@ import click
 
 from . import integrity
 from .assistant import Assistant
+from .briefing import briefing_format, make_briefing
 from .config import Settings
-from .errors import CommitteeQAError, FilterError
-from .filters import DOC_TYPES, parse_filters
+from .errors import CommitteeQAError
+from .export import briefing_bytes, decisions_docx, save
 from .ingestion import find_papers
+from .options import chroma_option, index_options, llm_options, model_option, reading_options
+from .questions import answer_questions
 from .render import (
     answer_dict,
     answer_text,
     decisions_csv,
+    decisions_json,
     decisions_text,
     ingest_summary,
     status_text,
 )
-from .retrieval import Access
-from .schema import Filters
-from .users import add_user, load_users
+from .schema import Access, Answer, Filters
+from .users import add_user, check_exposure, load_users
 from .wiring import build_assistant
-
-_CHROMA = click.option("--chroma-url", help="Keep the index in this Chroma server "
-                                            "(`chroma run`) instead of the --index folder "
-                                            "[default: COMMITTEE_QA_CHROMA_URL].")
-
-
-def _INDEX(command: Callable[..., Any]) -> Callable[..., Any]:  # noqa: N802
-    """--index and --chroma-url: where the index is."""
-    return click.option("--index", type=click.Path(file_okay=False, path_type=Path),
-                        help="Index folder [default: index, or COMMITTEE_QA_INDEX].")(
-        _CHROMA(command))
-_MODEL = click.option("--model", help="Local sentence-transformers model folder "
-                                      "[default: the packaged all-MiniLM-L6-v2].")
-
-
-def _LLM(command: Callable[..., Any]) -> Callable[..., Any]:  # noqa: N802
-    """--llm-url and --llm-model: the language model that writes answers, if any."""
-    url = click.option("--llm-url", help="OpenAI-compatible server whose model writes the "
-                       "answers, each sentence verified against the papers "
-                       "[default: COMMITTEE_QA_LLM_URL; none: quoted answers].")
-    return url(click.option("--llm-model", help="The model's name on that server "
-                            "[default: COMMITTEE_QA_LLM_MODEL].")(command))
 
 
 class _Commands(click.Group):
@@ -78,8 +58,8 @@ def _assistant(**overrides: Any) -> Assistant:
 @main.command("ingest")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--prune", is_flag=True, help="Remove papers no longer among PATHS from the index.")
-@_INDEX
-@_MODEL
+@index_options
+@model_option
 def ingest_command(paths: tuple[Path, ...], prune: bool, index: Path | None,
                    chroma_url: str | None, model: str | None) -> None:
     """Add or update the papers at PATHS (files or folders; default: the inbox, ingest/)."""
@@ -97,74 +77,33 @@ def ingest_command(paths: tuple[Path, ...], prune: bool, index: Path | None,
         sys.exit(1)
 
 
-def _filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """--committee, --type, --since, --until: the filters shared by ask and decisions."""
-    for option in reversed([
-        click.option("--committee", multiple=True,
-                     help="Only committees whose name contains this (repeatable)."),
-        click.option("--type", "doc_type", multiple=True, type=click.Choice(DOC_TYPES),
-                     help="Only these documents of the packs (repeatable)."),
-        click.option("--since", default="", help="Only meetings on or after this date "
-                                                 "(YYYY-MM-DD, YYYY-MM or YYYY)."),
-        click.option("--until", default="", help="Only meetings on or before this date."),
-    ]):
-        command = option(command)
-    return command
-
-
-_RESTRICTED = click.option("--restricted", is_flag=True,
-                           help="Also use restricted papers (exempt information): only for "
-                                "those entitled to read them.")
-
-
-def _access(restricted: bool) -> Access:
-    return "restricted" if restricted else "public"
-
-
-def _filters(committee: tuple[str, ...], doc_type: tuple[str, ...], since: str,
-             until: str) -> Filters:
-    try:
-        return parse_filters(committee, doc_type, since, until)
-    except FilterError as error:
-        raise click.BadParameter(str(error)) from None
-
-
 @main.command("ask")
 @click.argument("question", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as one JSON object.")
 @click.option("--jsonl", type=click.File("r"),
               help="Answer every line of FILE (JSON with a `question`); '-' reads stdin.")
-@_filter_options
-@_RESTRICTED
-@_INDEX
-@_MODEL
-@_LLM
-def ask_command(question: str | None, as_json: bool, jsonl: TextIO | None,
-                committee: tuple[str, ...], doc_type: tuple[str, ...], since: str, until: str,
-                restricted: bool, index: Path | None, chroma_url: str | None,
+@reading_options
+@index_options
+@model_option
+@llm_options
+def ask_command(question: str | None, as_json: bool, jsonl: TextIO | None, filters: Filters,
+                access: Access, index: Path | None, chroma_url: str | None,
                 model: str | None, llm_url: str | None, llm_model: str | None) -> None:
     """Answer QUESTION from the papers, citing the passages it comes from."""
     if (question is None) == (jsonl is None):
         raise click.UsageError("give either a QUESTION or --jsonl FILE")
-    filters = _filters(committee, doc_type, since, until)
     assistant = _assistant(index=index, chroma_url=chroma_url, model=model, llm_url=llm_url,
                            llm_model=llm_model)
     if assistant.retriever.is_empty():
         click.echo("warning: the index holds no papers; run `committee-qa ingest` first",
                    err=True)
     if jsonl is not None:
-        failures = 0
-        for line_no, row, error in _rows(jsonl):
-            if error:
-                failures += 1
-                click.echo(f"error: {jsonl.name}:{line_no}: {error}", err=True)
-                continue
-            answer = assistant.ask(row["question"], row.get("history") or (), filters,
-                                   _access(restricted))
+        failures: list[int] = []
+        for row, answer in _answered(assistant, jsonl, filters, access, failures):
             click.echo(json.dumps({**row, **answer_dict(answer)}, ensure_ascii=False))
         sys.exit(1 if failures else 0)
     assert question is not None
-    answer = assistant.ask(question, filters=filters, access=_access(restricted))
+    answer = assistant.ask(question, filters=filters, access=access)
     if as_json:
         click.echo(json.dumps({"question": question, **answer_dict(answer)},
                               ensure_ascii=False, indent=2))
@@ -172,55 +111,95 @@ def ask_command(question: str | None, as_json: bool, jsonl: TextIO | None,
         click.echo(answer_text(answer))
 
 
-def _rows(lines: TextIO) -> Iterator[tuple[int, dict[str, Any], str]]:
-    """(line number, object, error) for each non-blank line; error is '' when it is usable."""
-    for line_no, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as error:
-            yield line_no, {}, f"not valid JSON ({error.msg}); skipped"
-            continue
-        if not isinstance(row, dict) or not isinstance(row.get("question"), str):
-            yield line_no, {}, 'needs a "question" field holding text; skipped'
-            continue
-        history = row.get("history")
-        if history is not None and not (
-            isinstance(history, list) and all(isinstance(h, str) for h in history)
-        ):
-            yield line_no, {}, '"history" must be a list of earlier questions; skipped'
-            continue
-        yield line_no, row, ""
+def _answered(assistant: Assistant, lines: TextIO, filters: Filters, access: Access,
+              failures: list[int]) -> Iterator[tuple[dict[str, Any], Answer]]:
+    """Each question of the file and its answer; a line that cannot be asked is reported
+    with the file's name and its number, and added to `failures`."""
+    for line_no, row, answer in answer_questions(assistant, lines, filters, access):
+        if isinstance(answer, str):
+            failures.append(line_no)
+            click.echo(f"error: {lines.name}:{line_no}: {answer}", err=True)
+        else:
+            yield row, answer
+
+
+@main.command("brief")
+@click.argument("questions", type=click.File("r"))
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The briefing to write: FILE.docx (Word) or FILE.md (Markdown).")
+@click.option("--base-url", help="The chat app's address, for the links to each passage "
+                                 "[default: http://HOST:PORT of the settings].")
+@reading_options
+@index_options
+@model_option
+@llm_options
+def brief_command(questions: TextIO, out: Path, base_url: str | None, filters: Filters,
+                  access: Access, index: Path | None, chroma_url: str | None,
+                  model: str | None, llm_url: str | None, llm_model: str | None) -> None:
+    """Answer every line of QUESTIONS (as `ask --jsonl` reads them; '-' reads stdin) into a
+    briefing: each quote with its paper, meeting and page, and a link to it in the app."""
+    try:
+        form = briefing_format(out.name)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--out") from None
+    assistant = _assistant(index=index, chroma_url=chroma_url, model=model, llm_url=llm_url,
+                           llm_model=llm_model)
+    failures: list[int] = []
+    entries = [(row["question"], row.get("history") or (), answer)
+               for row, answer in _answered(assistant, questions, filters, access, failures)]
+    if not entries:
+        raise click.ClickException(f"{questions.name} holds no question that can be asked; "
+                                   f"{out} was not written")
+    briefing = make_briefing(entries, base_url or assistant.settings.address,
+                             datetime.now().astimezone(), assistant.papers(access).values(),
+                             filters)
+    _save(out, briefing_bytes(briefing, form))
+    click.echo(f"briefing: {out} ({len(entries)} question{'s' * (len(entries) != 1)})")
+    sys.exit(1 if failures else 0)
+
+
+def _save(path: Path, data: bytes) -> None:
+    try:
+        save(path, data)
+    except OSError as error:
+        raise click.ClickException(f"cannot write {path}: {error.strerror or error}") from None
 
 
 @main.command("decisions")
-@_filter_options
-@_RESTRICTED
+@reading_options
 @click.option("--search", default="", help="Only decisions whose minute holds all these words.")
-@click.option("--format", "form", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True, help="How to print the register.")
-@_INDEX
-@_MODEL
-def decisions_command(committee: tuple[str, ...], doc_type: tuple[str, ...], since: str,
-                      until: str, restricted: bool, search: str, form: str,
-                      index: Path | None, chroma_url: str | None, model: str | None) -> None:
+@click.option("--format", "form", type=click.Choice(["table", "csv", "json", "docx"]),
+              default="table", show_default=True,
+              help="How to give the register; docx (a Word table) needs --out.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the register to this file instead of printing it.")
+@index_options
+@model_option
+def decisions_command(filters: Filters, access: Access, search: str, form: str,
+                      out: Path | None, index: Path | None, chroma_url: str | None,
+                      model: str | None) -> None:
     """List the register of decisions: every RESOLVED in the minutes, newest first."""
-    filters = _filters(committee, doc_type, since, until)
+    if form == "docx" and out is None:
+        raise click.UsageError("--format docx writes a Word file: name it with --out FILE")
     assistant = _assistant(index=index, chroma_url=chroma_url, model=model)
-    decisions = assistant.decisions(filters, search, _access(restricted))
-    if form == "json":
-        click.echo(json.dumps([asdict(d) for d in decisions], ensure_ascii=False, indent=2))
-    elif form == "csv":
-        click.echo(decisions_csv(decisions), nl=False)
+    decisions = assistant.decisions(filters, search, access)
+    if form == "docx":
+        data = decisions_docx(decisions, datetime.now().astimezone(), filters,
+                              assistant.papers(access).values())
     else:
-        click.echo(decisions_text(decisions))
+        data = {"json": decisions_json, "csv": decisions_csv}.get(form, decisions_text)(
+            decisions).encode("utf-8")
+    if out is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        _save(out, data)
+        click.echo(f"register: {out} ({len(decisions)} decision{'s' * (len(decisions) != 1)})")
 
 
 @main.command("status")
 @click.option("--repair", is_flag=True, help="Mend what can be mended, then check again.")
-@_INDEX
-@_MODEL
+@index_options
+@model_option
 def status_command(repair: bool, index: Path | None, chroma_url: str | None,
                    model: str | None) -> None:
     """Report what the index holds and anything wrong with it; exit 1 when something is."""
@@ -242,9 +221,9 @@ def status_command(repair: bool, index: Path | None, chroma_url: str | None,
               help="Users file: people sign in [default: COMMITTEE_QA_USERS].")
 @click.option("--no-auth", is_flag=True,
               help="Serve the public papers without sign-in on a non-loopback --host.")
-@_INDEX
-@_MODEL
-@_LLM
+@index_options
+@model_option
+@llm_options
 def serve_command(host: str | None, port: int | None, ingest_first: bool,
                   users_file: Path | None, no_auth: bool, index: Path | None,
                   chroma_url: str | None, model: str | None, llm_url: str | None,
@@ -257,11 +236,7 @@ def serve_command(host: str | None, port: int | None, ingest_first: bool,
 
     settings = Settings.load(host=host, users=str(users_file) if users_file else None)
     users = load_users(Path(settings.users)) if settings.users else None
-    if users is None and not no_auth and not _loopback(settings.host):
-        raise click.ClickException(
-            f"--host {settings.host} lets anyone who can reach this machine use the chat; "
-            "give a users file so people sign in (--users FILE, made with `committee-qa "
-            "user add NAME`), or pass --no-auth to serve the public papers without sign-in")
+    check_exposure(settings.host, users is not None, no_auth)
     assistant = _assistant(index=index, chroma_url=chroma_url, model=model, host=host,
                            port=port, llm_url=llm_url, llm_model=llm_model)
     if ingest_first:
@@ -274,13 +249,6 @@ def serve_command(host: str | None, port: int | None, ingest_first: bool,
                 click.echo(f"error: {failure.source}: {failure.reason}", err=True)
             click.echo(ingest_summary(report), err=True)
     launch(assistant, users)
-
-
-def _loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost"
 
 
 @main.group("user")
@@ -300,7 +268,7 @@ def user_add_command(name: str, restricted: bool, users_file: Path | None,
     path = users_file or Path(Settings.load().users or "")
     if not str(path) or str(path) == ".":
         raise click.UsageError("name the users file with --users FILE or COMMITTEE_QA_USERS")
-    add_user(path, name, password, _access(restricted))
+    add_user(path, name, password, "restricted" if restricted else "public")
     click.echo(f"{name} may sign in, reading {'all' if restricted else 'public'} papers "
                f"({path})")
 
@@ -331,9 +299,9 @@ def user_add_command(name: str, restricted: bool, users_file: Path | None,
               "with COMMITTEE_QA_ABSTENTION.")
 @click.option("--index", type=click.Path(file_okay=False, path_type=Path),
               help="Index to use (ingesting the corpus into it) [default: a temporary one].")
-@_CHROMA
-@_MODEL
-@_LLM
+@chroma_option
+@model_option
+@llm_options
 def eval_command(gold_sets: tuple[Path, ...], questions: tuple[Path, ...],
                  corpus: tuple[Path, ...], metadata: Path | None, report: Path | None,
                  baselines: bool, thresholds: Path, gates: str | None,

@@ -66,6 +66,13 @@ class Settings:
     batch_size: int = 32
     """Chunks embedded per batch when ingesting."""
 
+    @property
+    def address(self) -> str:
+        """The chat app's address, for links to it: http://HOST:PORT (a wildcard host, not
+        an address one can visit, as loopback)."""
+        host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(self.host, self.host)
+        return f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
+
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Defaults, then COMMITTEE_QA_* variables, then the non-None `overrides`."""

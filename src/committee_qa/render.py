@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import json
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
@@ -185,10 +186,14 @@ def decisions_csv(decisions: Sequence[Decision]) -> str:
     return out.getvalue()
 
 
+def decisions_json(decisions: Sequence[Decision]) -> str:
+    return json.dumps([asdict(d) for d in decisions], ensure_ascii=False, indent=2) + "\n"
+
+
 def decisions_text(decisions: Sequence[Decision], width: int = 88) -> str:
     """The register for a terminal: one block per decision, newest first."""
     if not decisions:
-        return "No decisions match."
+        return "No decisions match.\n"
     blocks = []
     for d in decisions:
         head = f"{long_date(d.meeting_date) if d.meeting_date else 'undated'} — " \
@@ -200,7 +205,7 @@ def decisions_text(decisions: Sequence[Decision], width: int = 88) -> str:
         page = f", p. {d.page}" if d.page is not None else ""
         blocks.append(f"{head}\n{body}\n    ({d.source}{page})")
     count = f"{len(decisions)} decision" + ("s" if len(decisions) != 1 else "")
-    return "\n\n".join(blocks) + f"\n\n{count}"
+    return "\n\n".join(blocks) + f"\n\n{count}\n"
 
 
 def status_text(status: IndexStatus) -> str:
@@ -282,6 +287,29 @@ def _reply_html(n: int, reply: Answer | str) -> str:
             f'<h3 id="turn-{n}-a" class="chat-label" tabindex="-1">{REPLY_HEADINGS[kind]}</h3>'
             f'<div class="chat-text">{body}</div>{_dropped_html(dropped)}'
             f'{_sources_html(n, citations)}</article>')
+
+
+EXPORT_HEADING = "Export briefing"
+EXPORT_TEXT = ("Save this conversation as a briefing to share or print: the questions, the "
+               "answers, and every quoted passage with its paper, meeting, page and a link to "
+               "it in this app.")
+
+
+def export_html(downloads: Sequence[tuple[str, str, str]] | str) -> str:
+    """The conversation's briefing offered for download: each (label, file name, URL) a
+    link that saves the file, or a sentence saying why it cannot be; nothing when there is
+    nothing to offer."""
+    if not downloads:
+        return ""
+    if isinstance(downloads, str):
+        body = f"<p>{_h(downloads)}</p>"
+    else:
+        links = "".join(f'<li><a class="briefing-download" href="{_h(url)}" '
+                        f'download="{_h(name)}">{_h(label)}</a></li>'
+                        for label, name, url in downloads)
+        body = f'<p>{_h(EXPORT_TEXT)}</p><ul class="briefing-downloads">{links}</ul>'
+    return (f'<section class="briefing" aria-labelledby="briefing-heading">'
+            f'<h2 id="briefing-heading">{EXPORT_HEADING}</h2>{body}</section>')
 
 
 def writing_html(question: str, text: str) -> str:

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from .assistant import Assistant
 from .errors import CommitteeQAError, FilterError
+from .export import briefing_downloads
 from .filters import DOC_TYPES, parse_filters
 from .render import (
     DECISION_COLUMNS,
@@ -20,6 +21,7 @@ from .render import (
     conversation_html,
     decision_row,
     escape_markdown,
+    export_html,
     writing_html,
 )
 from .retrieval import Access
@@ -128,6 +130,16 @@ def drafts(work: Callable[[Callable[[str], None]], T], show: Callable[[str], Sho
     return outcome[0]  # type: ignore[no-any-return]
 
 
+def app_address(headers: Mapping[str, str]) -> str:
+    """The app's address as the reader's browser has it, for the links of a briefing: the
+    page that asked (its Referer, which a proxy's path prefix is part of), else its Host."""
+    page = headers.get("referer", "")
+    if page.startswith(("http://", "https://")):
+        return page.split("#")[0].split("?")[0].rstrip("/")
+    host = headers.get("x-forwarded-host") or headers.get("host", "")
+    return f"{headers.get('x-forwarded-proto', 'http')}://{host}" if host else ""
+
+
 def register_rows(assistant: Assistant, search: str, committees: list[str] | None,
                   since: str, until: str,
                   access: Access = "public") -> tuple[list[list[str]], str]:
@@ -181,6 +193,7 @@ def build_app(assistant: Assistant, users: Mapping[str, User] | None = None) -> 
             # so re-showing it neither folds a source that is open nor announces anything.
             writing = gr.HTML("", elem_id="writing",
                               apply_default_css=False, js_on_load=None)
+            export = gr.HTML("", elem_id="briefing", apply_default_css=False, js_on_load=None)
             with gr.Row(equal_height=True, elem_id="ask-row"):
                 question = gr.Textbox(label="Your question", elem_id="question", scale=4,
                                       placeholder="For example: what was resolved on …?")
@@ -220,11 +233,15 @@ def build_app(assistant: Assistant, users: Mapping[str, User] | None = None) -> 
             turn = yield from drafts(
                 lambda on_text: answer_turn(assistant, message, earlier, chosen, access,
                                             on_text),
-                lambda text: (gr.skip(), gr.skip(), gr.skip(), writing_html(message, text)))
+                lambda text: (gr.skip(), gr.skip(), gr.skip(), writing_html(message, text),
+                              gr.skip()))
             shown = [*earlier, turn]
             # A question that could not be asked stays in the box, to ask again once fixed.
             kept = message if isinstance(turn[1], str) else ""
-            yield kept, shown, conversation_html(shown), ""
+            # Who may read restricted papers gets theirs marked in the briefing.
+            papers = assistant.papers(access).values() if access == "restricted" else ()
+            offered = briefing_downloads(shown, app_address(request.headers), papers)
+            yield kept, shown, conversation_html(shown), "", export_html(offered)
 
         def asking(example: str) -> Callable[..., Generator[tuple[Any, ...], None, None]]:
             def ask_example(earlier: list[Turn], committee: list[str] | None,
@@ -236,16 +253,14 @@ def build_app(assistant: Assistant, users: Mapping[str, User] | None = None) -> 
 
         filters = [committee, doc_type, since, until]
         # Answering is CPU work on one shared model: every way to ask shares one limit.
+        shown = [question, turns, chat, writing, export]
         for trigger in (question.submit, ask_button.click):
-            trigger(converse, inputs=[question, turns, *filters],
-                    outputs=[question, turns, chat, writing], api_visibility="private",
-                    concurrency_id="answer")
+            trigger(converse, inputs=[question, turns, *filters], outputs=shown,
+                    api_visibility="private", concurrency_id="answer")
         for text, button in zip(examples, example_buttons):
-            button.click(asking(text), inputs=[turns, *filters],
-                         outputs=[question, turns, chat, writing], api_visibility="private",
-                         concurrency_id="answer")
-        new_conversation.click(lambda: ("", [], conversation_html([]), ""),
-                               outputs=[question, turns, chat, writing],
+            button.click(asking(text), inputs=[turns, *filters], outputs=shown,
+                         api_visibility="private", concurrency_id="answer")
+        new_conversation.click(lambda: ("", [], conversation_html([]), "", ""), outputs=shown,
                                api_visibility="private")
 
         with gr.Tab("Decisions", elem_id="decisions-tab"):

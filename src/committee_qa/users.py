@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
 import math
@@ -88,6 +89,20 @@ def load_users(path: Path) -> dict[str, User]:
                 f"`committee-qa user add {name}`")
         users[name] = User(name, entry["password"], entry.get("access", "public"))
     return users
+
+
+def check_exposure(host: str, signs_in: bool, no_auth: bool) -> None:
+    """SettingsError unless the chat may be served on `host`: a loopback address, people
+    sign in, or the public papers served without sign-in on purpose (`no_auth`)."""
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if not (loopback or signs_in or no_auth):
+        raise SettingsError(
+            f"--host {host} lets anyone who can reach this machine use the chat; give a users "
+            "file so people sign in (--users FILE, made with `committee-qa user add NAME`), or "
+            "pass --no-auth to serve the public papers without sign-in")
 
 
 def add_user(path: Path, name: str, password: str, access: str = "public") -> None:
