@@ -5,6 +5,9 @@ export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
+LLAMA_CMAKE := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
+  -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF
+
 .PHONY: install browser ocr run test eval
 
 $(VENV)/.installed: pyproject.toml
@@ -12,6 +15,11 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	# torch's CPU build first, so nothing pulls the multi-GB CUDA build
 	$(PY) -m pip install --quiet torch==2.13.0
+	# llama.cpp (tests/test_llm.py) built for any x86-64 with AVX2, not tuned to the machine
+	# it compiles on: a build using AVX-512 and AMX crashed (a protection fault) on a machine
+	# whose CPU offered them. No cache: pip would reuse a wheel built with other flags.
+	CMAKE_ARGS="$(LLAMA_CMAKE)" $(PY) -m pip install --quiet --no-cache-dir \
+	  'llama-cpp-python[server]==0.3.36'
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
