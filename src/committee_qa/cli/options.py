@@ -10,8 +10,8 @@ from typing import Any
 
 import click
 
-from .errors import FilterError
-from .filters import DOC_TYPES, parse_filters
+from ..errors import FilterError
+from ..filters import DOC_TYPES, parse_filters
 
 chroma_option = click.option("--chroma-url", help="Keep the index in this Chroma server "
                              "(`chroma run`) instead of the --index folder "
