@@ -48,7 +48,7 @@ def eval_command(gold_sets: tuple[Path, ...], questions: tuple[Path, ...],
                  model: str | None, llm_url: str | None, llm_model: str | None) -> None:
     """Measure retrieval, answers, citations, abstention and metadata on gold sets, each
     on its own papers in an index of its own."""
-    from .evaluation.runner import GoldSource, run_sets
+    from ..evaluation.runner import GoldSource, run_sets
 
     sources = [GoldSource.folder(s, gates) for s in gold_sets]
     if questions or not sources:
@@ -60,7 +60,7 @@ def eval_command(gold_sets: tuple[Path, ...], questions: tuple[Path, ...],
                                   "committee-qa eval " + " ".join(sys.argv[2:]),
                                   index is None, lambda line, error: click.echo(line, err=error))
     if fit_abstention is not None:
-        from .abstention import fit
+        from ..abstention import fit
 
         fit(rows, fitted_on=", ".join(s.name for s in sources)).save(fit_abstention)
         click.echo(f"abstention model: {fit_abstention}")
