@@ -204,7 +204,8 @@ def decisions_command(committee: tuple[str, ...], doc_type: tuple[str, ...], sin
     assistant = _assistant(index=index, chroma_url=chroma_url, model=model)
     decisions = assistant.decisions(filters, search, _access(restricted))
     if form == "json":
-        click.echo(json.dumps([asdict(d) for d in decisions], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([{**asdict(d), "link": d.link} for d in decisions],
+                              ensure_ascii=False, indent=2))
     elif form == "csv":
         click.echo(decisions_csv(decisions), nl=False)
     else:

@@ -18,6 +18,7 @@ from .errors import FilterError
 from .filters import committees_named, councils_named, dates_asked_about, describe, prefer
 from .ingestion import Progress, ingest
 from .lease import IngestLease
+from .library import Library
 from .llm import ModelSettings, ModelUnavailable, Writer
 from .retrieval import Access, HybridRetriever, Mode
 from .schema import Answer, Decision, Filters, IngestReport, PaperRecord, Passage
@@ -28,6 +29,8 @@ from .verify import written_answer
 # The keyword indexes (tantivy): beside Chroma in the index folder, or, for an index in a
 # Chroma server, on this replica's own disk under the same setting, one folder per server.
 KEYWORD_FOLDER = "keyword"
+# The papers' originals and text as read, for the source viewer: kept the same way.
+LIBRARY_FOLDER = "library"
 
 
 class Assistant:
@@ -40,6 +43,7 @@ class Assistant:
         self._generation = store.generation()
         self._abstention = _abstention_model(settings.abstention)
         self.retriever = HybridRetriever(embedder, store, folder=keyword_folder(settings))
+        self.library = Library(library_folder(settings))
         self._make_answerer()
         self.writer = Writer(ModelSettings(settings.llm_url, settings.llm_model,
                                            settings.llm_api_key, settings.llm_timeout)
@@ -150,6 +154,15 @@ class Assistant:
         return {source: record for source, record in self.store.papers().items()
                 if access == "restricted" or record.access == "public"}
 
+    def paper_names(self, doc_id: str, access: Access = "public") -> list[str]:
+        """The file names a reader with `access` knows the paper `doc_id` by: none when the
+        index does not hold it, or it is not theirs to read (the one answer for both)."""
+        self.refresh_if_stale()
+        names = self.retriever.view(access).papers.get(doc_id, [])
+        if access != "restricted" and any(level != "public" for *_, level in names):
+            return []
+        return sorted(str(source) for source, *_ in names)
+
     def refresh_if_stale(self) -> bool:
         """Re-derive the keyword index and the register when another process (an ingester,
         another replica) has changed the index since; True when it did."""
@@ -185,7 +198,8 @@ class Assistant:
                     progress(source)
 
             report = ingest(paths, self.store, self.embedder, prune=prune, progress=advance,
-                            max_paper_bytes=self.settings.max_paper_mb * 2**20)
+                            max_paper_bytes=self.settings.max_paper_mb * 2**20,
+                            library=self.library)
             if report.changed:
                 self._refresh()
             return report
@@ -223,7 +237,16 @@ def _abstention_model(setting: str) -> AbstentionModel | None:
 
 def keyword_folder(settings: Settings) -> Path:
     """Where the keyword indexes of the index named by `settings` are kept."""
-    folder = Path(settings.index) / KEYWORD_FOLDER
+    return _beside(settings, KEYWORD_FOLDER)
+
+
+def library_folder(settings: Settings) -> Path:
+    """Where the papers' originals and text as read are kept for the index of `settings`."""
+    return _beside(settings, LIBRARY_FOLDER)
+
+
+def _beside(settings: Settings, name: str) -> Path:
+    folder = Path(settings.index) / name
     if settings.chroma_url:
         folder /= re.sub(r"[^A-Za-z0-9.]+", "-", settings.chroma_url.split("//")[-1]).strip("-")
     return folder / settings.collection
