@@ -372,3 +372,54 @@ def markdown_quotes(text: str) -> list[QuoteSeen]:
             source.links += re.findall(r"\]\(<([^>]+)>\)", line)
         seen.append(source)
     return seen
+
+
+# --- papers made in the tests for the source viewer -------------------------------------
+
+HIGHWAYS_PDF = "highways-2022-05-05-minutes.pdf"
+GRIT_QUESTION = "How many grit bins did the council fill before the first frost?"
+# The passage that answers it, as it reads on page 2 (wrapped by the PDF's own lines).
+GRIT_SENTENCE = ("The Head of Highways reported that the council filled 318 grit bins before "
+                 "the first frost of the winter, and gritted 1,200 miles of road on the "
+                 "priority network by the end of November.")
+HIGHWAYS_PAGES = [
+    "BARSETSHIRE COUNTY COUNCIL\n\nHIGHWAYS COMMITTEE\n\nMINUTES of the meeting held at "
+    "County Hall, Barchester on 5 May 2022\n\nPresent: Councillor Proudie (Chair), "
+    "Councillor Grantly\n\n6 POTHOLES\n\nThe committee considered the annual report on "
+    "potholes repaired across the county, which found that repairs took eleven days on "
+    "average.\n\nRESOLVED to note the report on potholes.",
+    f"7 WINTER GRITTING\n\n{GRIT_SENTENCE}\n\nRESOLVED to thank the gritting crews for "
+    "their work through the winter.",
+    "8 DATE OF NEXT MEETING\n\nThe next meeting of the committee will be held on 7 July "
+    "2022 at County Hall.",
+]
+
+
+def make_text_pdf(path: Path, pages: list[str]) -> Path:
+    """A real PDF with a text layer, one page per string, its lines wrapped by fpdf2."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=12)
+    for text in pages:
+        pdf.add_page()
+        pdf.multi_cell(0, 8, text)
+    pdf.output(str(path))
+    return path
+
+
+SCAN_TOP, SCAN_STEP, SCAN_SIZE, SCAN_HEIGHT = 120, 70, 44, 1754  # pixels at 150 dpi
+
+
+def make_scanned_pdf(path: Path, lines: list[str]) -> Path:
+    """A one-page PDF holding only an A4 image of `lines` at 150 dpi, no text layer: line n
+    stands from SCAN_TOP + SCAN_STEP * n pixels down, SCAN_SIZE pixels high."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    page = Image.new("L", (1240, SCAN_HEIGHT), 255)
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.load_default(size=SCAN_SIZE)
+    for n, line in enumerate(lines):
+        draw.text((100, SCAN_TOP + SCAN_STEP * n), line, font=font, fill=0)
+    page.save(path, "PDF", resolution=150)
+    return path

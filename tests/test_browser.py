@@ -1,6 +1,6 @@
 """The chat app in headless Chromium: answers with sources that unfold, paper text shown as
-text (never run), the conversation downloaded as a cited briefing, and the decisions
-register."""
+text (never run), the conversation downloaded as a cited briefing, the decisions
+register, a citation opened at its page in the source viewer, and the Papers tab."""
 
 from __future__ import annotations
 
@@ -17,10 +17,14 @@ from committee_qa.embedding import Embedder
 from conftest import (
     CITY,
     COUNTY,
+    GRIT_QUESTION,
     HIGHWAYS,
+    HIGHWAYS_PAGES,
+    HIGHWAYS_PDF,
     ROOT,
     SAMPLES,
     make_assistant,
+    make_text_pdf,
     markdown_quotes,
     serve_app,
     stop_server,
@@ -51,16 +55,18 @@ RESOLVED to extend library opening hours <img src=x onerror="window.__pwned=3"> 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory,
           embedder: Embedder) -> Path:
-    """An index of the two sample papers, the hostile minutes and minutes in a PDF."""
+    """An index of the two sample papers, the hostile minutes, minutes in a PDF and a PDF
+    of three pages."""
     inbox = tmp_path_factory.mktemp("browser") / "ingest"
     inbox.mkdir()
     for name in (COUNTY, f"{COUNTY}.json", CITY):
         shutil.copy(SAMPLES / name, inbox / name)
     (inbox / HOSTILE).write_text(HOSTILE_TEXT)
     write_minutes_pdf(inbox)
+    make_text_pdf(inbox / HIGHWAYS_PDF, HIGHWAYS_PAGES)
     index = inbox.parent / "index"
     report = make_assistant(index, embedder).ingest([inbox])
-    assert not report.failed and len(report.added) == 4
+    assert not report.failed and len(report.added) == 5
     return index
 
 
@@ -147,7 +153,7 @@ def screenshot(page: Page, name: str) -> None:
 
 
 def test_page_loads_nothing_from_outside(visit: Visit) -> None:
-    expect(visit.page.get_by_text("The index holds 4 papers")).to_be_visible()
+    expect(visit.page.get_by_text("The index holds 5 papers")).to_be_visible()
     assert visit.outside == []
 
 
@@ -266,8 +272,18 @@ def test_decisions_tab_lists_and_searches_resolutions_as_text(visit: Visit) -> N
     assert nick_lee[0]["Minute"] == "15"
     assert nick_lee[0]["Committee"].startswith("Children and Young People Scrutiny Committee")
     assert nick_lee[0]["Source"].startswith(CITY)
+    assert nick_lee[0]["Source"].endswith("Open in its paper")
 
     screenshot(page, "browser-decisions.png")
+
+    # Each resolution opens in its paper, at the passage it stands in.
+    row = table.get_by_role("row").filter(has_text="RESOLVED to thank Nick Lee")
+    with page.context.expect_page() as opened:  # (the table keeps hidden copies of its cells)
+        row.locator("a:visible").filter(has_text="Open in its paper").click()  # one click
+    viewer = opened.value
+    expect(viewer.locator("mark#passage")).to_contain_text("RESOLVED to thank Nick Lee")
+    expect(viewer.locator("mark#passage")).to_be_in_viewport()
+    viewer.close()
 
     search = page.locator("#decision-search").get_by_role("textbox")
     search.fill("Nick Lee")
@@ -276,3 +292,80 @@ def test_decisions_tab_lists_and_searches_resolutions_as_text(visit: Visit) -> N
     expect(table.get_by_role("row").filter(has=page.get_by_role("gridcell"))).to_have_count(1)
     expect(table).to_contain_text("RESOLVED to thank Nick Lee")
     visit.assert_no_paper_markup_ran()
+
+
+def test_a_citation_opens_its_paper_at_the_cited_page_with_the_passage_outlined(
+        visit: Visit) -> None:
+    page = visit.page
+    visit.ask(GRIT_QUESTION, "318 grit bins")
+    opener = page.get_by_role("link", name=re.compile(r"^Open source 1 in its paper"))
+    expect(opener).to_be_visible()  # one click from the answer: the source need not unfold
+    with page.context.expect_page() as opened:
+        opener.click()
+    viewer = opened.value
+    viewer.on("pageerror", lambda error: visit.errors.append(str(error)))
+    expect(viewer.get_by_role("heading", level=1)).to_have_text("Highways 2022-05-05 minutes")
+    expect(viewer.locator('[aria-current="page"]')).to_have_text("Page 2 of 3")
+    image = viewer.get_by_role("img", name=re.compile(r"^Page 2 of 3 of .*The cited passage, "
+                                                      r"lines \d+–\d+, is outlined\.$"))
+    expect(image).to_be_visible()
+    assert image.evaluate("e => e.complete && e.naturalWidth") == 1000  # the page did load
+    marks = viewer.locator(".highlight")
+    expect(marks.first).to_be_in_viewport()  # scrolled to the passage, and drawn
+    assert marks.count() >= 2  # the sentence wraps over lines: each is outlined
+    outline = marks.first.evaluate("e => getComputedStyle(e).outlineStyle")
+    assert outline == "solid"  # shown by an outline, not by colour alone
+    picture = image.bounding_box()
+    boxes = [mark.bounding_box() for mark in marks.all()]
+    assert picture and all(box and picture["y"] <= box["y"] <= picture["y"] + picture["height"] / 2
+                           for box in boxes)  # on the page, in its upper half where it stands
+    assert max(box["width"] for box in boxes if box) > 0.3 * picture["width"]  # whole lines
+    expect(viewer.locator(".note")).to_contain_text("Highlighted: lines")
+    expect(viewer.get_by_role("link", name=re.compile(rf"^Download the original paper: "
+                                                      rf"{re.escape(HIGHWAYS_PDF)} \(PDF, "))
+           ).to_be_visible()
+    screenshot(viewer, "browser-viewer.png")
+
+    viewer.get_by_role("link", name="Next page (page 3)").click()
+    expect(viewer.locator('[aria-current="page"]')).to_have_text("Page 3 of 3")
+    expect(viewer.locator(".highlight")).to_have_count(0)
+    expect(viewer.locator(".note")).to_contain_text("The cited passage is on page 2")
+    viewer.get_by_role("link", name="Previous page (page 2)").click()
+    expect(viewer.locator(".highlight").first).to_be_visible()
+    assert visit.outside == [] and visit.errors == []
+
+
+def test_papers_tab_lists_what_the_library_holds_and_opens_each_paper(visit: Visit) -> None:
+    page = visit.page
+    page.get_by_role("tab", name="Papers").click()
+    papers = page.locator("#papers")
+    table = papers.locator("table.papers-table")
+    expect(table.locator("tbody tr")).to_have_count(5, timeout=SLOW)
+    expect(papers.locator(".papers-count")).to_contain_text("The library holds 5 papers")
+    expect(papers.locator(".papers-count")).to_contain_text(
+        "The newest meeting they are for was on 5 May 2022")
+    summary = papers.locator("table.papers-summary")
+    expect(summary.get_by_role("row", name=re.compile("^Planning Committee"))).to_contain_text(
+        "3 March 2021")  # each committee's newest meeting: how current its papers are
+    first = table.locator("tbody tr").first  # newest meeting first
+    expect(first).to_contain_text("5 May 2022")
+    expect(first).to_contain_text(HIGHWAYS_PDF)
+    screenshot(page, "browser-papers.png")
+
+    search = papers.get_by_role("searchbox", name="Search the papers")
+    search.fill("highways")  # the two Highways Committee minutes, 4 and 5 May 2022
+    expect(table.locator("tbody tr:visible")).to_have_count(2)
+    expect(papers.locator("#papers-shown")).to_have_text("2 of 5 papers shown")
+    search.fill("")
+    papers.get_by_label("Sort by").select_option(label="Most pages first")
+    expect(table.locator("tbody tr").first).to_contain_text(HIGHWAYS_PDF)
+    expect(table.locator('th[aria-sort="descending"]')).to_have_text("Pages")
+    papers.get_by_label("Sort by").select_option(label="Title, A to Z")
+    expect(table.locator('th[aria-sort="ascending"]')).to_have_text("Title")
+
+    with page.context.expect_page() as opened:
+        table.get_by_role("link", name=re.compile("^Highways 2022-05-05 minutes")).click()
+    viewer = opened.value
+    expect(viewer.get_by_role("heading", level=1)).to_have_text("Highways 2022-05-05 minutes")
+    expect(viewer.locator('[aria-current="page"]')).to_have_text("Page 1 of 3")
+    assert visit.outside == [] and visit.errors == []

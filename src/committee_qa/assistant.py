@@ -19,6 +19,7 @@ from .errors import FilterError
 from .filters import committees_named, councils_named, dates_asked_about, describe, prefer
 from .ingestion import Progress, ingest
 from .lease import IngestLease
+from .library import Library
 from .llm import ModelUnavailable, Writer
 from .readers import Readers, Reading
 from .retrieval import Mode
@@ -33,9 +34,9 @@ class Assistant:
     """Answers questions from the index, and keeps the index up to date with the papers."""
 
     def __init__(self, settings: Settings, embedder: Embedder, store: Store,
-                 readers: Readers, writer: Writer | None = None) -> None:
+                 readers: Readers, library: Library, writer: Writer | None = None) -> None:
         self.settings, self.embedder, self.store = settings, embedder, store
-        self.readers, self.writer = readers, writer
+        self.readers, self.library, self.writer = readers, library, writer
         self.retriever = readers.retriever
 
     def ask(self, question: str, history: Sequence[str] = (),
@@ -142,6 +143,12 @@ class Assistant:
         """The papers a reader with `access` may know of, by source name."""
         return self.readers(access).papers()
 
+    def paper_names(self, doc_id: str, access: Access = "public") -> list[str]:
+        """The file names a reader with `access` knows the paper `doc_id` by: none when the
+        index does not hold it, or it is not theirs to read (the one answer for both)."""
+        self.refresh_if_stale()
+        return self.readers(access).paper_names(doc_id)
+
     def refresh_if_stale(self) -> bool:
         """Catch up with another process's changes to the index; True when it did."""
         return self.readers.refresh_if_stale()
@@ -157,7 +164,8 @@ class Assistant:
                     progress(source)
 
             report = ingest(paths, self.store, self.embedder, prune=prune, progress=advance,
-                            max_paper_bytes=self.settings.max_paper_mb * 2**20)
+                            max_paper_bytes=self.settings.max_paper_mb * 2**20,
+                            library=self.library)
             if report.changed:
                 self.readers.refresh()
             return report

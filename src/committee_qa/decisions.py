@@ -45,7 +45,8 @@ def extract_decisions(chunks: Iterable[Chunk]) -> list[Decision]:
                 council=chunk.council, committee=chunk.committee,
                 meeting_date=chunk.meeting_date, minute=chunk.item,
                 item_title=chunk.item_title, text=text, source=chunk.source,
-                title=chunk.title, page=chunk.page, chunk_id=chunk.chunk_id))
+                title=chunk.title, page=chunk.page, chunk_id=chunk.chunk_id,
+                start=chunk.start, end=chunk.end))
     return ordered(found.values())
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -12,6 +13,7 @@ from typing import Protocol
 
 from .chunking import chunk_paper
 from .errors import PaperError
+from .library import Library
 from .papers import (
     MAX_PAPER_BYTES,
     check_supported,
@@ -24,6 +26,7 @@ from .schema import Chunk, IngestReport, PaperFailure, PaperRecord
 from .store import Store
 
 Progress = Callable[[str], None]  # told the name of each paper as it is finished
+log = logging.getLogger(__name__)
 
 _NOT_A_FILE = "is not a regular file (a pipe or a device?); copy the paper into a file"
 
@@ -104,11 +107,15 @@ def _link_problem(link: Path, inside: Path | None) -> str | None:
 
 def ingest(paths: Sequence[Path], store: Store, embedder: ChunkEmbedder, *,
            prune: bool = False, progress: Progress | None = None,
-           max_paper_bytes: int = MAX_PAPER_BYTES) -> IngestReport:
+           max_paper_bytes: int = MAX_PAPER_BYTES,
+           library: Library | None = None) -> IngestReport:
     """Bring the index up to date with the papers at `paths`; unchanged papers cost a hash.
 
     A file that cannot be ingested is reported in `failed` and the batch goes on; nothing
     stored before is lost, and a paper is stored once however many names it comes under.
+    With a `library`, each paper's original and text as read are kept there for the source
+    viewer (an unchanged paper kept by no earlier ingest is read once to keep them), and the
+    copies of papers the index no longer holds are removed.
     """
     report = IngestReport()
     files, refused = find_papers(paths)
@@ -155,7 +162,7 @@ def ingest(paths: Sequence[Path], store: Store, embedder: ChunkEmbedder, *,
             doc_id = paper_identity(path)
             if any(p.record.doc_id == doc_id for p in pending):
                 flush()  # the same paper under a second name: store the first one first
-            read = _ingest_one(path, doc_id, known, store, max_paper_bytes)
+            read = _ingest_one(path, doc_id, known, store, max_paper_bytes, library)
         except PaperError as error:
             report.failed.append(_failure(path, error.reason))
             if progress:
@@ -181,6 +188,8 @@ def ingest(paths: Sequence[Path], store: Store, embedder: ChunkEmbedder, *,
     ledger = {r.doc_id: r.chunks for r in known.values()}  # `known` is the ledger now
     if store.count_chunks() != sum(ledger.values()):
         store.sweep()
+    if library is not None:
+        library.keep_only(set(ledger))
     return report
 
 
@@ -233,13 +242,15 @@ def paper_identity(path: Path) -> str:
 
 
 def _ingest_one(path: Path, doc_id: str, known: dict[str, PaperRecord], store: Store,
-                max_bytes: int) -> PaperRecord | None | _Pending:
+                max_bytes: int, library: Library | None) -> PaperRecord | None | _Pending:
     """One paper: None if unchanged, the record of a twin (committed: its chunks are stored
     already), or the paper read and chunked, to be embedded with others."""
     previous = known.get(path.name)
+    twin = next((r for r in known.values() if r.doc_id == doc_id), None)
+    if twin is not None and library is not None and not library.holds(doc_id):
+        _keep_copy(path, doc_id, store, library, max_bytes)
     if previous is not None and previous.doc_id == doc_id:
         return None
-    twin = next((r for r in known.values() if r.doc_id == doc_id), None)
     if twin is not None:  # the same paper under another name: its chunks are stored already
         record = replace(twin, source=path.name, ingested_at=_now())
         store.commit_paper(record)
@@ -256,9 +267,27 @@ def _ingest_one(path: Path, doc_id: str, known: dict[str, PaperRecord], store: S
         raise PaperError(path.name, f"could not be read ({type(error).__name__}: {detail}); "
                                     "report it to the committee-qa maintainers with the "
                                     "file") from error
+    if library is not None:
+        library.keep(doc_id, path, paper, chunks)
     record = PaperRecord(source=path.name, doc_id=doc_id, title=paper.title,
                          chunks=len(chunks), ingested_at=_now(), access=access)
     return _Pending(record, chunks)
+
+
+def _keep_copy(path: Path, doc_id: str, store: Store, library: Library, max_bytes: int) -> None:
+    """Keep the copy of a paper stored by an ingest that kept none: read it again, and keep
+    it if it reads as its stored passages say (their spans count in the text as read)."""
+    try:
+        paper = read_paper(path, max_bytes=max_bytes)
+    except Exception as error:  # it was read once: the stored paper stays, without a copy
+        log.warning("%s: kept no copy for the source viewer (%s)", path.name, error)
+        return
+    stored = list(store.chunks(live={doc_id}))
+    if stored and all(paper.text[c.start : c.end] == c.text for c in stored):
+        library.keep(doc_id, path, paper, stored)
+    else:  # read differently by this version than by the one that stored it
+        log.warning("%s reads differently now than when it was ingested: the source viewer "
+                    "cannot show it; ingest the papers into a new --index folder", path.name)
 
 
 RESTRICTED_FOLDER = "restricted"

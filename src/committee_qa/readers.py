@@ -49,6 +49,14 @@ class Reading:
     def chunks(self, ids: Sequence[str]) -> dict[str, Chunk]:
         return self.retriever.chunks(ids, self.access)
 
+    def paper_names(self, doc_id: str) -> list[str]:
+        """The file names this reader knows the paper `doc_id` by: none when the index does
+        not hold it, or it is not theirs to read (the one answer for both)."""
+        names = self.retriever.view(self.access).papers.get(doc_id, [])
+        if any(level not in readable(self.access) for *_, level in names):
+            return []
+        return sorted(str(source) for source, *_ in names)
+
     def papers(self) -> dict[str, PaperRecord]:
         """The papers this reader may know of, by source name."""
         levels = readable(self.access)

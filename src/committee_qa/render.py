@@ -187,7 +187,9 @@ def decisions_csv(decisions: Sequence[Decision]) -> str:
 
 
 def decisions_json(decisions: Sequence[Decision]) -> str:
-    return json.dumps([asdict(d) for d in decisions], ensure_ascii=False, indent=2) + "\n"
+    """The register as JSON: each resolution's fields, and `link` to it in the viewer."""
+    return json.dumps([{**asdict(d), "link": d.link} for d in decisions], ensure_ascii=False,
+                      indent=2) + "\n"
 
 
 def decisions_text(decisions: Sequence[Decision], width: int = 88) -> str:
@@ -359,11 +361,23 @@ def _sources_html(n: int, citations: Sequence[Citation]) -> str:
     if not citations:
         return ""
     folded = "".join(
-        f'<details class="chat-source" id="turn-{n}-source-{c.n}">'
+        f'<div class="chat-source-item"><details class="chat-source" id="turn-{n}-source-{c.n}">'
         f"<summary>{_h(citation_name(c))}</summary>"
         f"<blockquote>{_quote_html(c.text)}</blockquote>"
-        f'<p class="chat-paper">Paper: {_h(c.source)}</p></details>' for c in citations)
+        f'<p class="chat-paper">Paper: {_h(c.source)}</p></details>{open_link_html(c)}</div>'
+        for c in citations)
     return f'<h4 class="chat-label">Sources</h4><div class="chat-sources">{folded}</div>'
+
+
+def open_link_html(citation: Citation) -> str:
+    """The link that opens a citation's paper at the passage, in the source viewer (in a
+    new tab, so the conversation stays); none for a passage without a paper to open."""
+    if not citation.link:
+        return ""
+    # Relative to the app's own address, which a proxy may put under a path of its own.
+    return (f'<a class="chat-open" href="{_h(citation.link.lstrip("/"))}" target="_blank" '
+            f'rel="noopener">Open source {citation.n} in its paper'
+            '<span class="visually-hidden"> (opens in a new tab)</span></a>')
 
 
 def _quote_html(text: str) -> str:

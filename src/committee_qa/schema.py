@@ -156,10 +156,15 @@ class Citation:
     @property
     def link(self) -> str:
         """The source viewer's path for this passage: its paper, page and span."""
-        if not self.doc_id:
-            return ""
-        page = f"page={self.page}&" if self.page is not None else ""
-        return f"/papers/{self.doc_id}?{page}start={self.start}&end={self.end}"
+        return viewer_link(self.doc_id, self.page, self.start, self.end)
+
+
+def viewer_link(doc_id: str, page: int | None, start: int, end: int) -> str:
+    """The source viewer's path for a passage: `/papers/<doc_id>?page=N&start=S&end=E`."""
+    if not doc_id:
+        return ""
+    on_page = f"page={page}&" if page is not None else ""
+    return f"/papers/{doc_id}?{on_page}start={start}&end={end}"
 
 
 @dataclass(frozen=True)
@@ -214,6 +219,14 @@ class Decision:
     title: str
     page: int | None = None
     chunk_id: str = ""  # the passage it stands in
+    start: int = 0  # that passage's character span in the paper's text
+    end: int = 0
+
+    @property
+    def link(self) -> str:
+        """The source viewer's path for the passage the resolution stands in."""
+        doc_id = self.chunk_id.rsplit(":", 1)[0] if self.chunk_id else ""
+        return viewer_link(doc_id, self.page, self.start, self.end)
 
 
 @dataclass(frozen=True)
@@ -247,6 +260,48 @@ class PaperRecord:
     chunks: int
     ingested_at: str  # ISO 8601, UTC
     access: str = "public"  # or "restricted"
+
+
+@dataclass(frozen=True)
+class PaperCopy:
+    """A paper as the index keeps it for the source viewer: its text as read (what passages'
+    spans count in), where its pages start, and the place of each passage."""
+
+    doc_id: str
+    suffix: str  # ".pdf", ".docx", ...: the format of the original kept beside it
+    size: int  # bytes of the original
+    title: str
+    text: str
+    page_starts: tuple[int, ...] = ()
+    passages: tuple[Chunk, ...] = ()
+
+
+@dataclass(frozen=True)
+class PaperFacts:
+    """What the list of papers says of a paper beside its ledger record, read from its
+    passages at ingest: the council and committee most of them name, the newest meeting."""
+
+    suffix: str
+    size: int
+    pages: int | None  # None for formats without pages
+    council: str = ""
+    committee: str = ""
+    meeting_date: str = ""  # ISO: the newest meeting the paper's passages belong to
+    doc_types: tuple[str, ...] = ()  # in the order the documents come in the paper
+
+
+@dataclass(frozen=True)
+class PageWord:
+    """A word where it stands on a page of a PDF, as its text layer or OCR gives it: its box
+    in shares of the page's width and height, from the top left; `line` counts the page's
+    lines from 0 in reading order."""
+
+    text: str
+    line: int
+    left: float
+    top: float
+    right: float
+    bottom: float
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ import html
 import logging
 import os
 import queue
+import re
 import threading
 import time
 from collections.abc import Callable, Generator, Mapping
@@ -11,6 +12,7 @@ from importlib import resources
 from typing import Any, TypeVar
 
 from .assistant import Assistant
+from .catalogue import Listed, papers_html
 from .errors import CommitteeQAError, FilterError
 from .export import briefing_downloads
 from .filters import DOC_TYPES, parse_filters
@@ -24,8 +26,7 @@ from .render import (
     export_html,
     writing_html,
 )
-from .retrieval import Access
-from .schema import Answer, Filters
+from .schema import Access, Answer, Decision, Filters
 from .users import SignInGuard, User, verify
 
 TITLE = "committee-qa — ask the committee papers"
@@ -141,16 +142,32 @@ def app_address(headers: Mapping[str, str]) -> str:
 
 
 def register_rows(assistant: Assistant, search: str, committees: list[str] | None,
-                  since: str, until: str,
-                  access: Access = "public") -> tuple[list[list[str]], str]:
-    """The Decisions tab: the rows of the register inside the filters, and a count line."""
+                  since: str, until: str, access: Access = "public",
+                  linked: bool = False) -> tuple[list[list[str]], str]:
+    """The Decisions tab: the rows of the register inside the filters, and a count line.
+    `linked`: each source is Markdown with a link to the passage in the source viewer."""
     try:
         filters = parse_filters(committees or (), (), since or "", until or "")
     except FilterError as error:
         return [], f"**{escape_markdown(_sentence(str(error)))}**"
     decisions = assistant.decisions(filters, search or "", access)
     count = f"{len(decisions)} decision" + ("" if len(decisions) == 1 else "s")
-    return [decision_row(d) for d in decisions], count
+    return [_register_row(d) if linked else decision_row(d) for d in decisions], count
+
+
+def _register_row(decision: Decision) -> list[str]:
+    """A row of the register, its source (Markdown) linking to the passage in its paper."""
+    row = decision_row(decision)
+    source = re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~])", r"\\\1", row[-1])
+    if decision.link:  # relative: the app may stand under a proxy's path
+        source += f" — [Open in its paper]({decision.link.lstrip('/')})"
+    return [*row[:-1], source]
+
+
+def paper_list(assistant: Assistant, access: Access = "public") -> list[Listed]:
+    """The papers a reader with `access` may open, each with what its kept copy says."""
+    return [Listed(record, assistant.library.facts(record.doc_id))
+            for record in assistant.papers(access).values()]
 
 
 def statement() -> str:
@@ -275,13 +292,18 @@ def build_app(assistant: Assistant, users: Mapping[str, User] | None = None) -> 
                 d_until = gr.Textbox(label="Until (YYYY-MM-DD)", elem_id="decision-until",
                                      placeholder="for example 2017-12-31")
             counter = gr.Markdown("", elem_id="decision-count")
-            table = gr.Dataframe([], headers=list(DECISION_COLUMNS), datatype="str",
+            # The source is Markdown: its link opens the resolution's passage in its paper.
+            table = gr.Dataframe([], headers=list(DECISION_COLUMNS),
+                                 datatype=["str", "str", "str", "str", "str", "markdown"],
                                  interactive=False, wrap=True, type="array",
                                  # Widths that keep words whole: on a narrow screen the
                                  # table scrolls sideways in its own box, not the page.
                                  column_widths=["110px", "190px", "80px", "190px", "420px",
                                                 "200px"],
                                  elem_id="decision-table")
+        with gr.Tab("Papers", elem_id="papers-tab"):
+            catalogue = gr.HTML("<p>Reading the list of papers…</p>", elem_id="papers",
+                                js_on_load=_asset("papers.js"), apply_default_css=False)
         # After the last tab: a component between two tabs would split them into two groups.
         gr.HTML(_footer(signed_in=bool(users)), elem_id="footer", js_on_load=None)
 
@@ -316,9 +338,15 @@ def build_app(assistant: Assistant, users: Mapping[str, User] | None = None) -> 
 
         def show_register(search: str, committee: list[str] | None, since: str, until: str,
                           request: gr.Request) -> tuple[list[list[str]], str]:
-            # The page's own copy of /decisions: a private event would take its name.
-            return decisions(search, committee, since, until, request)
+            # The page's own copy of /decisions (a private event would take its name), its
+            # sources linking to the viewer.
+            return register_rows(assistant, search, committee, since, until,
+                                 access_of(request), linked=True)
 
+        def show_papers(request: gr.Request) -> str:
+            return papers_html(paper_list(assistant, access_of(request)))
+
+        app.load(show_papers, outputs=[catalogue], api_visibility="private")
         inputs = [search, d_committee, d_since, d_until]
         app.load(show_register, inputs=inputs, outputs=[table, counter],
                  api_visibility="private")  # each reader's own register, once signed in
@@ -344,6 +372,15 @@ CHAT_TEMPLATE = ('<section class="chat-log" aria-labelledby="chat-heading">'
                  '<h2 id="chat-heading" class="visually-hidden">Conversation</h2>${value}'
                  '</section><div class="visually-hidden chat-announcer" role="status" '
                  'aria-live="polite" aria-atomic="true"></div>')
+
+
+# Gradio's table selects a cell on mousedown and draws it again, so a link in the register
+# took two clicks: a press on a link goes to the link alone.
+REGISTER_LINKS_JS = """() => document.addEventListener("mousedown", (event) => {
+  if (event.target.closest && event.target.closest("#decision-table a[href]")) {
+    event.stopPropagation();
+  }
+}, true)"""
 
 
 # The sign-in page shows this as HTML.
@@ -399,11 +436,11 @@ def launch(assistant: Assistant, users: Mapping[str, User] | None = None,
     /gradio_api/file=<URL> is refused: Gradio would fetch any public URL for any caller.
     Sign-in attempts are rationed (users.SignInGuard): guessing passwords is slow.
     """
-    import re
-
     from starlette.middleware import Middleware
     from starlette.responses import PlainTextResponse
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+    from .web import PaperRoutes, reader_of
 
     class RefuseRemoteFiles:
         """403 for /file=<URL> and /file/<URL>: the app serves no file from elsewhere."""
@@ -461,10 +498,12 @@ def launch(assistant: Assistant, users: Mapping[str, User] | None = None,
     # Quiet: Gradio's own lines advise a public share link; the address is all one needs.
     app.launch(server_name=assistant.settings.host, server_port=assistant.settings.port,
                share=False, show_error=False, run_history=False, max_file_size=0,
-               footer_links=[], theme=_theme(), css=_asset("ui.css"), quiet=True,
+               footer_links=[], theme=_theme(), css=_asset("ui.css"), js=REGISTER_LINKS_JS,
+               quiet=True,
                prevent_thread_lock=True,
-               app_kwargs={"middleware": [Middleware(RefuseRemoteFiles), Middleware(SignInGuard),
-                                         Middleware(Titled)]},
+               app_kwargs={"middleware": [
+                   Middleware(RefuseRemoteFiles), Middleware(SignInGuard), Middleware(Titled),
+                   Middleware(PaperRoutes, assistant=assistant, reader=reader_of(users))]},
                **kwargs)
     print(f"The chat is at {app.local_url}", flush=True)
     app.block_thread()

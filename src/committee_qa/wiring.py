@@ -11,6 +11,7 @@ from .answering import Answerer, idf_from
 from .assistant import Assistant
 from .config import Settings
 from .embedding import Embedder, load_embedder
+from .library import Library
 from .llm import ModelSettings, Writer
 from .readers import Readers
 from .retrieval import HybridRetriever
@@ -18,11 +19,13 @@ from .store import Store
 from .text import read_phrases, use_phrases
 from .views import View
 
-__all__ = ["Assistant", "assemble", "build_assistant", "keyword_folder"]
+__all__ = ["Assistant", "assemble", "build_assistant", "keyword_folder", "library_folder"]
 
 # The keyword indexes (tantivy): beside Chroma in the index folder, or, for an index in a
 # Chroma server, on this replica's own disk under the same setting, one folder per server.
 KEYWORD_FOLDER = "keyword"
+# The papers' originals and text as read, for the source viewer: kept the same way.
+LIBRARY_FOLDER = "library"
 
 
 def _abstention_model(setting: str) -> AbstentionModel | None:
@@ -36,7 +39,16 @@ def _abstention_model(setting: str) -> AbstentionModel | None:
 
 def keyword_folder(settings: Settings) -> Path:
     """Where the keyword indexes of the index named by `settings` are kept."""
-    folder = Path(settings.index) / KEYWORD_FOLDER
+    return _beside(settings, KEYWORD_FOLDER)
+
+
+def library_folder(settings: Settings) -> Path:
+    """Where the papers' originals and text as read are kept for the index of `settings`."""
+    return _beside(settings, LIBRARY_FOLDER)
+
+
+def _beside(settings: Settings, name: str) -> Path:
+    folder = Path(settings.index) / name
     if settings.chroma_url:
         folder /= re.sub(r"[^A-Za-z0-9.]+", "-", settings.chroma_url.split("//")[-1]).strip("-")
     return folder / settings.collection
@@ -66,4 +78,5 @@ def assemble(settings: Settings, embedder: Embedder, store: Store) -> Assistant:
     retriever = HybridRetriever(embedder, store, folder=keyword_folder(settings))
     writer = Writer(ModelSettings(settings.llm_url, settings.llm_model, settings.llm_api_key,
                                   settings.llm_timeout)) if settings.llm_url else None
-    return Assistant(settings, embedder, store, Readers(retriever, store, answerer), writer)
+    return Assistant(settings, embedder, store, Readers(retriever, store, answerer),
+                     Library(library_folder(settings)), writer)
