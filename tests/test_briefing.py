@@ -23,7 +23,7 @@ from committee_qa.config import Settings
 from committee_qa.export import TOO_LONG, briefing_docx, briefing_downloads, save
 from committee_qa.render import DECISION_COLUMNS, export_html
 from committee_qa.schema import Answer, AnswerSentence, Citation, PaperRecord
-from committee_qa.ui import app_address
+from committee_qa.turns import app_address
 from conftest import (
     CITY,
     COUNTY,

@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 from committee_qa.assistant import Assistant
 from committee_qa.render import NOT_SUPPORTED, WRITING, conversation_html, writing_html
 from committee_qa.schema import Answer, AnswerSentence, Citation
-from committee_qa.ui import drafts
+from committee_qa.turns import drafts
 from conftest import FakeModel, free_port, serve_app, stop_server
 
 SLOW = 60_000  # ms: an answer on a busy two-core machine

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from gradio_client import Client
 
-from committee_qa.ui import reply
+from committee_qa.turns import reply
 from conftest import serve_app, stop_server
 
 

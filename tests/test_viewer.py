@@ -22,7 +22,7 @@ from committee_qa.highlight import highlight, line_range, matched_share
 from committee_qa.papers import ocr_available, read_paper
 from committee_qa.papers.pages import ocr_words, text_layer_words, words_of_tsv
 from committee_qa.schema import PageWord
-from committee_qa.ui import paper_list
+from committee_qa.turns import paper_list
 from committee_qa.viewer import MISSING_TEXT
 from conftest import (
     CITY,

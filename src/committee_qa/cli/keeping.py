@@ -75,7 +75,7 @@ def serve_command(host: str | None, port: int | None, ingest_first: bool,
 
     Bound to any other address it asks people to sign in (--users), or says plainly that
     it will not start unless told --no-auth."""
-    from ..ui import launch
+    from ..serving import launch
 
     settings = Settings.load(host=host, users=str(users_file) if users_file else None)
     users = load_users(Path(settings.users)) if settings.users else None
