@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import base64
 import io
-import os
 import re
-import stat
-import tempfile
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +22,7 @@ from .briefing import (
     make_briefing,
     restricted_papers,
 )
+from .files import write_atomically
 from .filters import describe
 from .render import DECISION_COLUMNS, NOT_SUPPORTED, decision_row
 from .schema import Answer, Decision, Filters, PaperRecord
@@ -169,19 +167,7 @@ def save(path: Path, data: bytes) -> None:
     """Write `data` to `path` whole or not at all: into a temporary file beside it, then
     renamed over it, so a failure leaves any earlier file as it was and no half file. A
     file replaced keeps its permissions; a new one may be read by all, written by its owner."""
-    path = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
-                                         dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, stat.S_IMODE(path.stat().st_mode) if path.is_file() else 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(Path(path), lambda f: f.write(data))
 
 
 def _document(title: str, made: datetime, subject: str) -> Any:

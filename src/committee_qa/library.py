@@ -17,13 +17,13 @@ import logging
 import os
 import re
 import shutil
-import tempfile
 import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from .files import write_atomically
 from .schema import Chunk, Paper, PaperCopy, PaperFacts
 
 FORMAT = 1  # of paper.json and facts.json: another one is treated as not kept
@@ -75,19 +75,19 @@ class Library:
             return
         folder = self._place(doc_id)
         folder.mkdir(parents=True, exist_ok=True)
-        _write_atomically(folder / ORIGINAL, lambda f: _copy_into(original, f))
+        write_atomically(folder / ORIGINAL, lambda f: _copy_into(original, f))
         suffix = original.suffix.lower()
         size = (folder / ORIGINAL).stat().st_size
         text = {"format": FORMAT, "suffix": suffix, "size": size, "title": paper.title,
                 "text": paper.text, "page_starts": list(paper.page_starts),
                 "passages": [[c.index, c.start, c.end, c.page, *(getattr(c, f) for f in _PLACE)]
                              for c in sorted(chunks, key=lambda c: c.index)]}
-        _write_atomically(folder / TEXT, lambda f: f.write(json.dumps(text).encode()))
+        write_atomically(folder / TEXT, lambda f: f.write(json.dumps(text).encode()))
         facts = paper_facts(paper, chunks, suffix, size)
         record = {"format": FORMAT, **{k: getattr(facts, k) for k in (
             "suffix", "size", "pages", "council", "committee", "meeting_date")},
             "doc_types": list(facts.doc_types)}
-        _write_atomically(folder / FACTS, lambda f: f.write(json.dumps(record).encode()))
+        write_atomically(folder / FACTS, lambda f: f.write(json.dumps(record).encode()))
 
     def facts(self, doc_id: str) -> PaperFacts | None:
         """What the list of papers says of the kept paper `doc_id`; None if not kept."""
@@ -163,18 +163,3 @@ class Library:
 def _copy_into(source: Path, target: Any) -> None:
     with source.open("rb") as f:
         shutil.copyfileobj(f, target)
-
-
-def _write_atomically(path: Path, write: Any) -> None:
-    """Write `path` under another name, then rename it: a reader never sees half of it."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                         suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -19,7 +19,6 @@ import ipaddress
 import json
 import logging
 import math
-import os
 import secrets
 import time
 from collections import deque
@@ -30,6 +29,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from .errors import SettingsError
+from .files import write_atomically
 from .schema import ACCESS_LEVELS
 
 _ITERATIONS = 600_000
@@ -116,10 +116,8 @@ def add_user(path: Path, name: str, password: str, access: str = "public") -> No
     users[name] = User(name, hash_password(password), access)
     data = {u.name: {"password": u.password, "access": u.access} for u in users.values()}
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    temporary.chmod(0o600)
-    os.replace(temporary, path)
+    text = (json.dumps(data, indent=2) + "\n").encode("utf-8")
+    write_atomically(path, lambda f: f.write(text), mode=0o600)
 
 
 class SignInGuard:

@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -30,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .decisions import extract_decisions, ordered, resolutions
+from .files import write_atomically
 from .keyword import FIELDS, KeywordIndex, KeywordSearch, KeywordWriter, document
 from .schema import ACCESS_LEVELS, Chunk, Decision, PaperRecord
 from .store import Store
@@ -201,17 +200,8 @@ class Views:
         if state is None:
             path.unlink(missing_ok=True)
             return
-        # Written under another name and renamed: a reader never sees half of it.
-        handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".state", suffix=".part")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as f:
-                json.dump(state, f, separators=(",", ":"))
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        data = json.dumps(state, separators=(",", ":")).encode("utf-8")
+        write_atomically(path, lambda f: f.write(data))
 
 
 def _passages(papers: Signature) -> dict[str, int]:
