@@ -301,6 +301,27 @@ def test_signing_in_and_out_by_keyboard_passes_axe(browser: Browser, signed_app:
     audit.assert_clean()
 
 
+def test_a_sign_in_refused_for_a_while_says_why_and_how_long(browser: Browser,
+                                                               signed_app: Served) -> None:
+    """Gradio's page shows nothing for HTTP 429: the app's alert says to wait (WCAG 3.3.1).
+    Signing in rightly once the wait is over clears the count, for the tests after."""
+    context, page = new_page(browser, signed_app.url)
+    audit = Audit("sign-in-wait")
+    expect(page.get_by_label("username")).to_be_visible(timeout=SLOW)
+    for _ in range(5):  # three mistakes are free; then the guard makes the client wait
+        sign_in(page, "member", "wrong-password")
+        page.wait_for_timeout(300)
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text(re.compile(r"Too many sign-in attempts; try again in \d+ "
+                                             r"seconds?\."))
+    audit.check(page, "refused-for-a-while")
+    page.wait_for_timeout(2500)  # the first wait is a second or two
+    sign_in(page, "member", "member-password")
+    expect(page.locator("#question textarea")).to_be_visible(timeout=SLOW)
+    context.close()
+    audit.assert_clean()
+
+
 def test_the_served_sign_in_makes_a_guesser_wait(signed_app: Served) -> None:
     # From another loopback address: the guard counts each client's failures apart, so the
     # sign-in tests' own client is not made to wait.

@@ -101,3 +101,17 @@ def test_a_burst_from_many_clients_gets_only_its_ration_of_password_checks(serve
     app.now += 60
     assert app.sign_in("member-password", client="127.0.0.99").status_code == 200
     assert len(app.checked) == 4
+
+
+def test_the_log_names_who_tried_as_the_page_and_a_script_send_it(
+        serve, caplog: pytest.LogCaptureFixture) -> None:
+    """Gradio's sign-in page posts multipart form data; a script may post it urlencoded."""
+    caplog.set_level(logging.WARNING, logger="committee_qa.users")
+    app = serve()
+    form = {"username": (None, "member"), "password": (None, "wrong-password")}
+    with httpx.Client(timeout=60) as http:
+        assert http.post(f"http://127.0.0.1:{app.port}/login", files=form).status_code == 400
+    assert app.sign_in("also-wrong").status_code == 400
+    assert [r.getMessage() for r in caplog.records if "failed" in r.getMessage()] == [
+        "sign-in as 'member' from 127.0.0.1 failed (1 in a row)",
+        "sign-in as 'member' from 127.0.0.1 failed (2 in a row)"]

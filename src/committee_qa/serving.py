@@ -8,7 +8,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from .assistant import Assistant
-from .ui import REGISTER_LINKS_JS, SIGN_IN_MESSAGE, TITLE, asset, build_app, theme
+from .ui import (
+    REGISTER_LINKS_JS,
+    SIGN_IN_MESSAGE,
+    SIGN_IN_WAIT_JS,
+    TITLE,
+    asset,
+    build_app,
+    theme,
+)
 from .users import SignInGuard, User, verify
 
 
@@ -45,7 +53,7 @@ def launch(assistant: Assistant, users: Mapping[str, User] | None = None,
                prevent_thread_lock=True,
                app_kwargs={"middleware": [
                    Middleware(RefuseRemoteFiles), Middleware(SignInGuard),
-                   Middleware(Titled, title=TITLE),
+                   Middleware(Titled, title=TITLE, script=SIGN_IN_WAIT_JS),
                    Middleware(PaperRoutes, assistant=assistant, reader=reader_of(users))]},
                **kwargs)
     print(f"The chat is at {app.local_url}", flush=True)

@@ -247,6 +247,37 @@ REGISTER_LINKS_JS = """() => document.addEventListener("mousedown", (event) => {
 }, true)"""
 
 
+# Gradio's sign-in page says nothing when sign-in is refused for a while (HTTP 429 from
+# users.SignInGuard): this says why, and how long to wait, in an alert a screen reader
+# reads at once (WCAG 3.3.1). It is in the head of the pages served without a title.
+SIGN_IN_WAIT_JS = """(() => {
+  const fetched = window.fetch;
+  window.fetch = async (resource, init) => {
+    const response = await fetched(resource, init);
+    const url = new URL(typeof resource === "string" ? resource : resource.url, location.href);
+    if (response.status === 429 && /\\/login\\/?$/.test(url.pathname)) {
+      let alert = document.getElementById("sign-in-wait");
+      if (!alert) {
+        alert = document.createElement("p");
+        alert.id = "sign-in-wait";
+        alert.setAttribute("role", "alert");
+        alert.style.cssText = "font-weight:bold;border:2px solid currentColor;padding:0.5em;" +
+          "margin:1em auto;max-width:480px";
+        const form = document.querySelector("input[type=password]");
+        (form ? form.closest(".form, .block, div") || document.body : document.body)
+          .prepend(alert);
+      }
+      try {
+        alert.textContent = (await response.clone().json()).detail;
+      } catch (error) {
+        alert.textContent = "Too many sign-in attempts; wait a minute and try again.";
+      }
+    }
+    return response;
+  };
+})();"""
+
+
 # The sign-in page shows this as HTML.
 SIGN_IN_MESSAGE = ("<p>Sign in to ask the committee papers. If you cannot sign in, ask the "
                    "team that runs this service for help.</p>")

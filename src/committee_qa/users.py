@@ -19,6 +19,7 @@ import ipaddress
 import json
 import logging
 import math
+import re
 import secrets
 import time
 from collections import deque
@@ -155,7 +156,7 @@ class SignInGuard:
         while more and len(body) < 65536:  # a sign-in form is small; never hold more
             message = await receive()
             body, more = body + message.get("body", b""), message.get("more_body", False)
-        name = parse_qs(body.decode("utf-8", "replace")).get("username", [""])[0][:64]
+        name = _username(body)[:64]
         wait = self.wait_left(client)
         if wait > 0:
             _log.warning("sign-in as %r from %s refused unchecked: %d failures in a row; "
@@ -194,6 +195,16 @@ class SignInGuard:
         if len(self._failures) > 10_000:
             horizon = self.clock() - 2 * LONGEST_WAIT
             self._failures = {c: v for c, v in self._failures.items() if v[1] > horizon}
+
+
+def _username(body: bytes) -> str:
+    """The name a sign-in form gives, for the log: Gradio's page sends multipart form data,
+    a script may send it urlencoded."""
+    text = body.decode("utf-8", "replace")
+    part = re.search(r'name="username"\r?\n(?:[^\r\n]+\r?\n)*\r?\n([^\r\n]*)', text)
+    if part:
+        return part[1]
+    return parse_qs(text).get("username", [""])[0]
 
 
 async def _refuse(send: Any, seconds: int) -> None:
