@@ -44,13 +44,18 @@ held = {level: i.search().values("doc_id") for level, i in zip(LEVELS, indexes)}
 for w in writers:
     w.close(committed=False)
 store = Store.open(index, "committee_papers", "all-MiniLM-L6-v2-int8", 384)
-papers = store.papers()
-counts = store.chunk_counts()
-chunks = list(store.chunks())
 class NoEmbed:
     def embed_query(self, text): raise AssertionError("not used")
-retriever = HybridRetriever(NoEmbed(), store, folder=folder)
-keyword = retriever.view("restricted").keyword
+# One reading of the ledger for everything: an ingest committing a paper between two reads
+# would compare one moment's ledger with another's passages.
+while True:
+    papers = store.papers()
+    counts = store.chunk_counts()
+    chunks = list(store.chunks(live={r.doc_id for r in papers.values()}))
+    retriever = HybridRetriever(NoEmbed(), store, folder=folder)
+    keyword = retriever.view("restricted").keyword
+    if store.papers() == papers:
+        break
 print(json.dumps({
     "papers": {s: [r.doc_id, r.chunks, counts.get(r.doc_id, 0)] for s, r in papers.items()},
     "live_chunks": len(chunks), "ids": len({c.chunk_id for c in chunks}),
