@@ -423,3 +423,21 @@ def make_scanned_pdf(path: Path, lines: list[str]) -> Path:
         draw.text((100, SCAN_TOP + SCAN_STEP * n), line, font=font, fill=0)
     page.save(path, "PDF", resolution=150)
     return path
+
+
+# --- a restricted paper (exempt information), for the access tests -----------------------
+
+SECRET = "Quillfeather"  # stands only in the restricted papers
+EXEMPT_MINUTES = f"""BARSETSHIRE COUNTY COUNCIL
+
+PROPERTY SUB-COMMITTEE
+
+MINUTES of the meeting held in private at County Hall on 9 June 2022
+
+3 DISPOSAL OF THE {SECRET.upper()} DEPOT
+
+The sub-committee considered an exempt report on the sale of the {SECRET} depot to \
+Marchbank Holdings, with the valuation of £2,400,000 and the terms agreed with the buyer.
+
+RESOLVED to approve the sale of the {SECRET} depot to Marchbank Holdings for £2,400,000.
+"""

@@ -24,7 +24,9 @@ from committee_qa.text import terms
 from conftest import (
     CITY,
     COUNTY,
+    EXEMPT_MINUTES,
     SAMPLES,
+    SECRET,
     make_assistant,
     markdown_quotes,
     serve_app,
@@ -32,20 +34,6 @@ from conftest import (
     word_quotes,
 )
 
-SECRET = "Quillfeather"  # stands only in the restricted papers
-EXEMPT_MINUTES = f"""BARSETSHIRE COUNTY COUNCIL
-
-PROPERTY SUB-COMMITTEE
-
-MINUTES of the meeting held in private at County Hall on 9 June 2022
-
-3 DISPOSAL OF THE {SECRET.upper()} DEPOT
-
-The sub-committee considered an exempt report on the sale of the {SECRET} depot to \
-Marchbank Holdings, with the valuation of £2,400,000 and the terms agreed with the buyer.
-
-RESOLVED to approve the sale of the {SECRET} depot to Marchbank Holdings for £2,400,000.
-"""
 PART_B_REPORT = f"""BARSETSHIRE COUNTY COUNCIL
 
 FINANCE COMMITTEE

@@ -26,6 +26,7 @@ from committee_qa.turns import paper_list
 from committee_qa.viewer import MISSING_TEXT
 from conftest import (
     CITY,
+    EXEMPT_MINUTES,
     GRIT_QUESTION,
     GRIT_SENTENCE,
     HIGHWAYS_PAGES,
@@ -36,6 +37,7 @@ from conftest import (
     SCAN_SIZE,
     SCAN_STEP,
     SCAN_TOP,
+    SECRET,
     make_assistant,
     make_scanned_pdf,
     make_text_pdf,
@@ -43,17 +45,6 @@ from conftest import (
     stop_server,
 )
 
-SECRET = "Quillfeather"  # stands only in the restricted papers
-EXEMPT = f"""BARSETSHIRE COUNTY COUNCIL
-
-PROPERTY SUB-COMMITTEE
-
-MINUTES of the meeting held in private at County Hall on 9 June 2022
-
-3 DISPOSAL OF THE {SECRET.upper()} DEPOT
-
-RESOLVED to approve the sale of the {SECRET} depot to Marchbank Holdings for £2,400,000.
-"""
 SCAN_LINES = ["Winter Maintenance", "", "The council filled 318 grit bins before",
               "the first frost of the winter, and gritted", "1,200 miles of road.", "",
               "Route 7 covers Hucknall and", "Bestwood Village."]
@@ -235,7 +226,7 @@ def index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
     make_scanned_pdf(inbox / "winter-maintenance-scan.pdf", SCAN_LINES)
     (inbox / "old-libraries-minutes.txt").write_text(
         "LIBRARIES COMMITTEE\n\nRESOLVED to keep Hogglestock branch library open.\n")
-    (inbox / "restricted" / "property-2022-06-09-minutes.txt").write_text(EXEMPT)
+    (inbox / "restricted" / "property-2022-06-09-minutes.txt").write_text(EXEMPT_MINUTES)
     make_text_pdf(inbox / "restricted" / "property-valuation.pdf",
                   [f"VALUATION OF THE {SECRET.upper()} DEPOT\n\nThe depot is valued at "
                    "£2,400,000 by the district valuer."])

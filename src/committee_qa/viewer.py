@@ -51,12 +51,14 @@ def paper_html(copy: PaperCopy, facts: PaperFacts, shown: Shown) -> str:
 
 
 def not_kept_html(title: str, name: str) -> str:
-    """The page for a paper in the index of which no copy was kept (ingested before)."""
+    """The page for a paper in the index of which no copy is kept here (ingested before
+    copies were kept, or by another replica of a Chroma server)."""
     return _page(title or name, (
-        f"<h1>{_h(title or name)}</h1><p>The index holds this paper ({_h(name)}), but it "
-        "was ingested before committee-qa kept copies of papers to show. Ask whoever runs "
-        "this service to ingest the papers again (<code>committee-qa ingest</code>): the "
-        "paper can then be opened here.</p>"), ("#main", "Skip to the message"))
+        f"<h1>{_h(title or name)}</h1><p>The index holds this paper ({_h(name)}), but no "
+        "copy of it to show is kept here: it was ingested before committee-qa kept copies, "
+        "or by another server. Ask whoever runs this service to ingest the papers again "
+        "here (<code>committee-qa ingest</code>): the paper can then be opened.</p>"),
+        ("#main", "Skip to the message"))
 
 
 def missing_html() -> str:

@@ -18,18 +18,6 @@ _PDFIUM = threading.Lock()
 PAGE_WIDTH = 1000  # pixels of a page image: readable at 200 % zoom on a laptop's screen
 
 
-def page_count(path: Path) -> int:
-    """How many pages the PDF at `path` has."""
-    import pypdfium2 as pdfium
-
-    with _PDFIUM:
-        pdf = pdfium.PdfDocument(str(path))
-        try:
-            return len(pdf)
-        finally:
-            pdf.close()
-
-
 def render_page(path: Path, number: int, width: int = PAGE_WIDTH) -> bytes:
     """Page `number` (1-based) of the PDF at `path` as a PNG `width` pixels wide."""
     import pypdfium2 as pdfium
