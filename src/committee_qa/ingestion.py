@@ -184,10 +184,10 @@ def ingest(paths: Sequence[Path], store: Store, embedder: ChunkEmbedder, *,
     # The passages of papers replaced or pruned go. Then, if more passages are stored than
     # the ledger counts (left by an ingest that was killed), the whole index is swept:
     # counting is one call, where a sweep reads every passage's metadata.
-    store.sweep(candidates={r.doc_id for r in left})
     ledger = {r.doc_id: r.chunks for r in known.values()}  # `known` is the ledger now
+    store.sweep(candidates={r.doc_id for r in left}, live=set(ledger))
     if store.count_chunks() != sum(ledger.values()):
-        store.sweep()
+        store.sweep(live=set(ledger))
     if library is not None:
         library.keep_only(set(ledger))
     return report

@@ -251,10 +251,12 @@ class Store:
                     metadatas=[_chunk_metadata(c) for c, _v in batch],
                 )
 
-    def sweep(self, candidates: set[str] | None = None) -> int:
+    def sweep(self, candidates: set[str] | None = None, live: set[str] | None = None) -> int:
         """Delete chunks that no paper in the ledger names; returns how many papers' worth.
-        With `candidates`, only those doc_ids are looked at (no full read of the index)."""
-        live = {r.doc_id for r in self.papers().values()}
+        With `candidates`, only those doc_ids are looked at (no full read of the index);
+        `live` is the ledger's doc_ids when the caller holds them (an ingest, under its
+        lease), saving a read of the ledger."""
+        live = {r.doc_id for r in self.papers().values()} if live is None else live
         stale = (set(self.chunk_counts()) if candidates is None else candidates) - live
         for doc_id in stale:
             for collection in self._by_access.values():
