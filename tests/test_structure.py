@@ -155,6 +155,12 @@ def test_council_names_are_read_by_their_pattern_not_from_a_list() -> None:
         "Rhondda Cynon Taf County Borough Council": "Rhondda Cynon Taf County Borough Council",
         "Gwynedd Council": "Gwynedd Council",
         "Limerick City and County Council": "Limerick City and County Council",
+        # Welsh councils head their papers in both languages, Welsh first
+        "CYNGOR CYMUNED\nLLANSANFFRAID GLAN CONWY\nCOMMUNITY COUNCIL":
+            "Llansanffraid Glan Conwy Community Council",
+        "Cyngor Tref Llandeilo Town Council": "Llandeilo Town Council",
+        "Cyngor Sir Ceredigion County Council": "Ceredigion County Council",
+        "Dinas Powys Community Council": "Dinas Powys Community Council",
     }
     assert {text: council_name(text) for text in named} == named
     for unnamed in ("MINUTES OF A MEETING OF FULL COUNCIL", "the Town Council agreed",

@@ -96,7 +96,10 @@ _STOP = ("the|a|an|of|at|in|on|and|or|for|to|by|with|from|minutes?|meetings?|pro
          "regional|municipal|metropolitan|royal|rural|urban|islands?|unitary|combined|joint|"
          "fire|rescue|national|park|police|crime|panel|authority|cabinet|executive|committee|"
          "youth|members?|report|agenda|item|notes?|page|open|official|draft|confirmed|"
-         "corporation|municipality|london")
+         "corporation|municipality|london|"
+         # Welsh councils head their papers in both languages: "Cyngor Cymuned X Community
+         # Council", "Cyngor Tref ...", "Cyngor Sir ...", "Cyngor Bwrdeistref Sirol ..."
+         "cyngor|cymuned|tref|sir|bwrdeistref|sirol")
 _KIND_WORDS = "city|county|district|borough|town|village|park|royal|national"
 _PLAIN = r"[A-Z][A-Za-z'’]*(?:-[A-Za-z][A-Za-z'’]*)*(?!\.\w)"
 _WORD = rf"(?!(?i:{_STOP})\b){_PLAIN}"

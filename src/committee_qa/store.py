@@ -201,7 +201,7 @@ class Store:
     def papers(self) -> dict[str, PaperRecord]:
         """Every ingested paper by its source name."""
         records = {}
-        for id_, meta, _doc in self._read_all(self._papers):
+        for id_, meta, _doc in self._read_all(self._papers, documents=False):
             if id_.startswith(NOTE_PREFIX) or "doc_id" not in meta:
                 continue  # the index's notes about itself, not papers
             record = PaperRecord(
