@@ -213,3 +213,45 @@ def test_renaming_a_paper_reads_its_vectors_back_and_embeds_nothing(tmp_path: Pa
     assert numpy.allclose(assistant.store.vectors(moved), before, rtol=0, atol=1e-6)
     answer = assistant.ask(question)
     assert "30 schools" in answer.text and answer.citations[0].source == renamed
+
+
+def test_the_ledger_a_store_keeps_follows_other_writers_and_an_ingest_reads_it_afresh(
+        tmp_path: Path, embedder, monkeypatch) -> None:
+    from committee_qa import ingestion
+    from committee_qa.config import Settings
+    from committee_qa.store import Store
+    from conftest import write_minutes
+
+    papers = tmp_path / "papers"
+    write_minutes(papers, "libraries-2019.txt", "3 March 2019", "41,000",
+                  "RESOLVED to note the report.")
+    reader = make_assistant(tmp_path / "index", embedder).store
+    writer = Store.open(tmp_path / "index", Settings.load(index=tmp_path / "index").collection,
+                        embedder.name, embedder.dimension)
+    assert reader.papers() == {}
+    ingestion.ingest([papers], writer, embedder)
+    assert set(reader.papers()) == {"libraries-2019.txt"}  # the other's commit is seen
+    write_minutes(papers, "libraries-2020.txt", "2 March 2020", "43,000",
+                  "RESOLVED to note the report.")
+    ingestion.ingest([papers], reader, embedder)  # its own write keeps its ledger in step
+    assert set(reader.papers()) == set(writer.papers()) == {"libraries-2019.txt",
+                                                           "libraries-2020.txt"}
+    # An ingest killed after writing its record, before moving the generation: a reader's
+    # kept ledger does not show it, but the next ingest reads the ledger afresh and keeps
+    # the paper whole rather than sweeping its passages away.
+    write_minutes(papers, "libraries-2021.txt", "1 March 2021", "45,000",
+                  "RESOLVED to note the report.")
+
+    def killed() -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(writer, "_bump_generation", killed)
+    try:
+        ingestion.ingest([papers], writer, embedder)
+    except KeyboardInterrupt:
+        pass
+    assert "libraries-2021.txt" not in reader.papers()
+    report = ingestion.ingest([papers], reader, embedder)
+    assert report.added == [] and report.chunks_embedded == 0
+    counts, records = reader.chunk_counts(), reader.papers(fresh=True)
+    assert len(records) == 3 and all(counts[r.doc_id] == r.chunks for r in records.values())

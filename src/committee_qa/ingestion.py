@@ -120,7 +120,7 @@ def ingest(paths: Sequence[Path], store: Store, embedder: ChunkEmbedder, *,
     report = IngestReport()
     files, refused = find_papers(paths)
     report.failed.extend(refused)
-    known = store.papers()
+    known = store.papers(fresh=True)  # under the lease: the ledger as it stands
     before = set(known)
     seen: set[str] = set()
     left: list[PaperRecord] = []  # records replaced or pruned: their chunks may need a name

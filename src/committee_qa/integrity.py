@@ -17,7 +17,7 @@ from .store import Store
 
 def inspect(store: Store) -> IndexStatus:
     """What the index holds, and a sentence for each thing wrong with it."""
-    papers = store.papers()
+    papers = store.papers(fresh=True)
     counts = store.chunk_counts()
     live = {r.doc_id for r in papers.values()}
     problems = []
@@ -57,7 +57,7 @@ def repair(store: Store) -> list[str]:
                     f"{lease.get('host')}")
     with IngestLease(store):
         counts = store.chunk_counts()
-        for record in store.papers().values():
+        for record in store.papers(fresh=True).values():
             if counts.get(record.doc_id, 0) != record.chunks:
                 store.forget_paper(record.source)
                 done.append(f"removed {record.source}, whose passages were not all stored: "

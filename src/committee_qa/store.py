@@ -88,6 +88,9 @@ class Store:
             embedding_function=_RefuseToEmbed(),
         )
         _check_built_with(self._chunks.metadata or {}, model, dimension)
+        # The ledger as last read or written, with the generation it was read at: read
+        # again only when another process has moved the generation since.
+        self._ledger: tuple[str, dict[str, PaperRecord]] | None = None
 
     @classmethod
     def open(cls, path: Path, name: str, model: str, dimension: int) -> Store:
@@ -183,8 +186,10 @@ class Store:
         another process has ingested, and refresh what they derive from the index."""
         return str((self.read_note(_GENERATION) or {}).get("token", ""))
 
-    def _bump_generation(self) -> None:
-        self.write_note(_GENERATION, {"token": uuid.uuid4().hex})
+    def _bump_generation(self) -> str:
+        token = uuid.uuid4().hex
+        self.write_note(_GENERATION, {"token": token})
+        return token
 
     def read_note(self, key: str) -> dict[str, Any] | None:
         """A small record the index keeps about itself (`note/...`), or None."""
@@ -198,8 +203,21 @@ class Store:
     def erase_note(self, key: str) -> None:
         self._papers.delete(ids=[key])
 
-    def papers(self) -> dict[str, PaperRecord]:
-        """Every ingested paper by its source name."""
+    def papers(self, fresh: bool = False) -> dict[str, PaperRecord]:
+        """Every ingested paper by its source name. Read from the index only when its
+        generation has moved since this store last read or wrote the ledger (at a million
+        passages the ledger is some 26,000 records: over a second to read), or when
+        `fresh`: an ingest killed between writing records and moving the generation leaves
+        records that no generation announces, which an ingest and a repair must see."""
+        generation = self.generation()  # before the ledger: a commit between shows next time
+        kept = self._ledger
+        if not fresh and kept is not None and generation and kept[0] == generation:
+            return dict(kept[1])
+        records = self._read_ledger()
+        self._ledger = (generation, records)
+        return dict(records)
+
+    def _read_ledger(self) -> dict[str, PaperRecord]:
         records = {}
         for id_, meta, _doc in self._read_all(self._papers, documents=False):
             if id_.startswith(NOTE_PREFIX) or "doc_id" not in meta:
@@ -218,9 +236,11 @@ class Store:
         self.commit_papers([record])
 
     def commit_papers(self, records: Sequence[PaperRecord]) -> None:
-        """Make papers searchable, all in one write: their chunks must already be stored."""
+        """Make papers searchable, all in one write: their chunks must already be stored.
+        Only an ingest writes the ledger, under the index's lease (lease.py)."""
         if not records:
             return
+        before = self.generation()
         self._papers.upsert(
             ids=[r.source for r in records], embeddings=[[1.0] for _ in records],
             documents=[r.title for r in records],
@@ -228,12 +248,29 @@ class Store:
                         "chunks": r.chunks, "ingested_at": r.ingested_at, "access": r.access}
                        for r in records],
         )
-        self._bump_generation()
+        self._written(before, self._bump_generation(), {r.source: r for r in records})
 
     def forget_paper(self, source: str) -> None:
         """Remove a paper from the ledger; its chunks go when nothing else names them."""
+        before = self.generation()
         self._papers.delete(ids=[source])
-        self._bump_generation()
+        self._written(before, self._bump_generation(), {source: None})
+
+    def _written(self, before: str, after: str,
+                 changes: Mapping[str, PaperRecord | None]) -> None:
+        """Keep the ledger read before in step with this write, if it was the ledger as it
+        stood just before it (under the lease no other process writes between)."""
+        kept = self._ledger
+        if kept is None or not before or kept[0] != before:
+            self._ledger = None
+            return
+        ledger = dict(kept[1])
+        for source, record in changes.items():
+            if record is None:
+                ledger.pop(source, None)
+            else:
+                ledger[source] = record
+        self._ledger = (after, ledger)
 
     # -- chunks --------------------------------------------------------------------------
 
