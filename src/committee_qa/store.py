@@ -292,8 +292,9 @@ class Store:
         """Delete chunks that no paper in the ledger names; returns how many papers' worth.
         With `candidates`, only those doc_ids are looked at (no full read of the index);
         `live` is the ledger's doc_ids when the caller holds them (an ingest, under its
-        lease), saving a read of the ledger."""
-        live = {r.doc_id for r in self.papers().values()} if live is None else live
+        lease), saving a read of the ledger; without it the ledger is read afresh, as a
+        deletion must see it (`papers`)."""
+        live = {r.doc_id for r in self.papers(fresh=True).values()} if live is None else live
         stale = (set(self.chunk_counts()) if candidates is None else candidates) - live
         for doc_id in stale:
             for collection in self._by_access.values():
