@@ -178,6 +178,83 @@ def test_papers_are_embedded_together_and_each_stored_whole(tmp_path: Path, embe
     assert report.chunks_embedded == sum(calls)
 
 
+def test_a_new_process_reads_the_ledger_kept_on_disk_only_at_its_generation(
+        tmp_path: Path, embedder, caplog) -> None:
+    import json
+
+    from committee_qa import ingestion
+    from committee_qa.store import Store
+    from conftest import write_minutes
+
+    papers = tmp_path / "papers"
+    write_minutes(papers, "libraries-2019.txt", "3 March 2019", "41,000",
+                  "RESOLVED to note the report.")
+    first = make_assistant(tmp_path / "index", embedder)
+    first.ingest([papers])
+    kept = first.store.ledger_file
+    assert kept is not None and kept.is_file()
+    copy = json.loads(kept.read_text(encoding="utf-8"))
+    assert copy["generation"] == first.store.generation()
+    # A process started at that generation takes the copy for the ledger: here one that
+    # names a paper the index does not hold, to show it is read and the index is not.
+    copy["papers"].append(["ghost.txt", "0" * 32, "A ghost", 1, "", "public"])
+    kept.write_text(json.dumps(copy), encoding="utf-8")
+    assert set(make_assistant(tmp_path / "index", embedder).store.papers()) == {
+        "libraries-2019.txt", "ghost.txt"}
+    # Once another process (keeping no copy) has committed, the copy is of an old
+    # generation: not read, and kept again from the index.
+    write_minutes(papers, "libraries-2020.txt", "2 March 2020", "43,000",
+                  "RESOLVED to note the report.")
+    other = Store.open(tmp_path / "index", first.settings.collection, embedder.name,
+                       embedder.dimension)
+    ingestion.ingest([papers / "libraries-2020.txt"], other, embedder)
+    later = make_assistant(tmp_path / "index", embedder).store
+    assert set(later.papers()) == {"libraries-2019.txt", "libraries-2020.txt"}
+    assert json.loads(kept.read_text(encoding="utf-8"))["generation"] == later.generation()
+    # A damaged copy is passed over with a warning naming it, and written again.
+    kept.write_text("{not json", encoding="utf-8")
+    assert set(make_assistant(tmp_path / "index", embedder).store.papers()) == {
+        "libraries-2019.txt", "libraries-2020.txt"}
+    assert str(kept) in caplog.text and json.loads(kept.read_text(encoding="utf-8"))
+
+
+def test_a_corrected_paper_embeds_only_the_passages_that_changed(tmp_path: Path,
+                                                                  embedder) -> None:
+    from committee_qa import ingestion
+    from conftest import write_minutes
+
+    embedded: list[str] = []
+
+    class Counting:
+        def embed_texts(self, texts):
+            embedded.extend(texts)
+            return embedder.embed_texts(texts)
+
+    papers = tmp_path / "papers"
+    write_minutes(papers, "libraries-2019.txt", "3 March 2019", "41,000",
+                  "RESOLVED to note the report.")
+    paper = papers / "libraries-2019.txt"
+    store = make_assistant(tmp_path / "index", embedder).store
+    first = ingestion.ingest([papers], store, Counting())
+    assert first.chunks_embedded == len(embedded) > 1
+    old = store.papers()[paper.name].doc_id
+    paper.write_text(paper.read_text(encoding="utf-8") + "\nCorrected on 5 March 2019 to "
+                     "add that the Chair, Councillor Ames, gave apologies.\n", encoding="utf-8")
+    embedded.clear()
+    report = ingestion.ingest([papers], store, Counting())
+    assert report.replaced == [paper.name]
+    new = store.papers()[paper.name].doc_id
+    stored = sorted(store.chunks(live={new}), key=lambda c: c.index)
+    changed = [c.embedding_text for c in stored if "Councillor Ames" in c.text]
+    assert changed and embedded == changed  # the model saw the changed passages only
+    assert report.chunks_embedded == len(changed) < len(stored)
+    assert not list(store.chunks(live={old}))  # the old version's passages are gone
+    # Every passage holds the vector the model gives its text, reused or embedded afresh.
+    assert numpy.allclose(store.vectors(stored),
+                          embedder.embed_texts([c.embedding_text for c in stored]),
+                          rtol=0, atol=1e-5)
+
+
 def test_renaming_a_paper_reads_its_vectors_back_and_embeds_nothing(tmp_path: Path,
                                                                    embedder, inbox) -> None:
     class Counting:
@@ -236,22 +313,32 @@ def test_the_ledger_a_store_keeps_follows_other_writers_and_an_ingest_reads_it_a
     ingestion.ingest([papers], reader, embedder)  # its own write keeps its ledger in step
     assert set(reader.papers()) == set(writer.papers()) == {"libraries-2019.txt",
                                                            "libraries-2020.txt"}
-    # An ingest killed after writing its record, before moving the generation: a reader's
-    # kept ledger does not show it, but the next ingest reads the ledger afresh and keeps
-    # the paper whole rather than sweeping its passages away.
+    # An ingest killed after writing its record, before moving the generation on, while
+    # the reader read the ledger in the middle of that commit: the generation was emptied
+    # first, so the reader keeps nothing it read then, sees the record, and its next ingest
+    # keeps the paper whole rather than sweeping its passages away; and settles the
+    # generation, so that kept ledgers are trusted again.
     write_minutes(papers, "libraries-2021.txt", "1 March 2021", "45,000",
                   "RESOLVED to note the report.")
+    upsert = writer._papers.upsert
+
+    def read_meanwhile(**records) -> None:
+        assert "libraries-2021.txt" not in reader.papers()  # read before the record lands
+        upsert(**records)
 
     def killed() -> str:
         raise KeyboardInterrupt
 
+    monkeypatch.setattr(writer._papers, "upsert", read_meanwhile)
     monkeypatch.setattr(writer, "_bump_generation", killed)
     try:
         ingestion.ingest([papers], writer, embedder)
     except KeyboardInterrupt:
         pass
-    assert "libraries-2021.txt" not in reader.papers()
+    assert reader.generation() == ""
+    assert "libraries-2021.txt" in reader.papers()
     report = ingestion.ingest([papers], reader, embedder)
-    assert report.added == [] and report.chunks_embedded == 0
+    assert report.unchanged and report.added == [] and report.chunks_embedded == 0
     counts, records = reader.chunk_counts(), reader.papers(fresh=True)
     assert len(records) == 3 and all(counts[r.doc_id] == r.chunks for r in records.values())
+    assert reader.generation() and reader.papers() == records

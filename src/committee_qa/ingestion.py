@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -120,7 +120,9 @@ def ingest(paths: Sequence[Path], store: Store, embedder: ChunkEmbedder, *,
     report = IngestReport()
     files, refused = find_papers(paths)
     report.failed.extend(refused)
-    known = store.papers(fresh=True)  # under the lease: the ledger as it stands
+    # Under the lease, so no other commit is under way: a copy kept at this generation is
+    # the ledger as it stands (store.py), and an empty generation reads it afresh.
+    known = store.papers()
     before = set(known)
     seen: set[str] = set()
     left: list[PaperRecord] = []  # records replaced or pruned: their chunks may need a name
@@ -141,14 +143,18 @@ def ingest(paths: Sequence[Path], store: Store, embedder: ChunkEmbedder, *,
     def flush() -> None:
         if not pending:
             return
-        embedded = _embed_together(pending, embedder)
+        # A corrected paper keeps the vectors of the passages it shares with the version
+        # it replaces: only the passages whose text changed are embedded again.
+        earlier = store.embedded({known[p.record.source].doc_id for p in pending
+                                  if p.record.source in known})
+        embedded, fresh = _embed_together(pending, embedder, earlier)
         # One write for the passages of all these papers, then one for their ledger
         # records: a paper is searchable only once all its passages are stored.
         store.write_chunks([c for paper, _ in embedded for c in paper.chunks],
                            [v for _, vectors in embedded for v in vectors])
         store.commit_papers([paper.record for paper, _ in embedded])
         for paper, _ in embedded:
-            settle(paper.record.source, paper.record, len(paper.chunks))
+            settle(paper.record.source, paper.record, fresh[paper.record.doc_id])
         pending.clear()
 
     for path in files:
@@ -188,6 +194,7 @@ def ingest(paths: Sequence[Path], store: Store, embedder: ChunkEmbedder, *,
     store.sweep(candidates={r.doc_id for r in left}, live=set(ledger))
     if store.count_chunks() != sum(ledger.values()):
         store.sweep(live=set(ledger))
+    store.settle()  # an earlier commit killed mid-way left the generation empty
     if library is not None:
         library.keep_only(set(ledger))
     return report
@@ -207,15 +214,21 @@ class _Pending:
     chunks: list[Chunk]
 
 
-def _embed_together(papers: Sequence[_Pending],
-                    embedder: ChunkEmbedder) -> list[tuple[_Pending, list[list[float]]]]:
-    """Each paper with its chunks' vectors, from one call of the model for all of them."""
-    vectors = embedder.embed_texts([c.embedding_text for p in papers for c in p.chunks])
-    out, first = [], 0
+def _embed_together(papers: Sequence[_Pending], embedder: ChunkEmbedder,
+                    known: Mapping[str, list[float]],
+                    ) -> tuple[list[tuple[_Pending, list[list[float]]]], dict[str, int]]:
+    """Each paper with its chunks' vectors, from one call of the model for all the texts
+    not `known` already (stored vectors by the text embedded); and how many chunks of each
+    paper (by doc_id) the model embedded."""
+    texts = [c.embedding_text for p in papers for c in p.chunks]
+    new = list(dict.fromkeys(t for t in texts if t not in known))
+    vectors = dict(known)
+    vectors.update(zip(new, embedder.embed_texts(new) if new else []))
+    out, fresh = [], {}
     for paper in papers:
-        out.append((paper, vectors[first : first + len(paper.chunks)]))
-        first += len(paper.chunks)
-    return out
+        out.append((paper, [vectors[c.embedding_text] for c in paper.chunks]))
+        fresh[paper.record.doc_id] = sum(c.embedding_text not in known for c in paper.chunks)
+    return out, fresh
 
 
 def paper_identity(path: Path) -> str:

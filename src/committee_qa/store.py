@@ -11,7 +11,10 @@ point leaves each paper wholly present or wholly absent, and loses nothing store
 
 The ledger also holds notes, records whose ids start with `note/`: `note/generation`, whose
 token changes at every commit, so app replicas sharing a Chroma server (`Store.connect`)
-know when to re-derive what they keep in memory (keyword index, decisions register).
+know when to re-derive what they keep in memory (keyword index, decisions register). A
+commit first empties the token, then writes the ledger, then sets a new one: a process
+that finds it empty (a commit under way, or killed mid-way) trusts no ledger it kept, so a
+copy of the ledger kept at a generation is always the ledger as it stands at it.
 
 On a Chroma server, claims on the ingest lease (see `lease`) are collections of their own,
 `<name>_lease_<n>`: creating a collection is the one write Chroma refuses when its name is
@@ -20,6 +23,8 @@ taken, so of two ingests claiming the same number only one succeeds.
 
 from __future__ import annotations
 
+import json
+import logging
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -32,6 +37,7 @@ from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import ChromaError, NotFoundError
 
 from .errors import IndexMismatchError, IndexUnavailableError
+from .files import write_atomically
 from .schema import ACCESS_LEVELS, Chunk, PaperRecord
 
 SCHEMA_VERSION = "3"  # 3: passages are searched with their meeting's words (Chunk.search_text)
@@ -40,10 +46,13 @@ SCHEMA_VERSION = "3"  # 3: passages are searched with their meeting's words (Chu
 NOTE_PREFIX = "note/"
 _GENERATION = NOTE_PREFIX + "generation"  # its token changes with every commit
 _PAGE = 5000  # records fetched per call when reading a whole collection
+_LEDGER_FORMAT = 1  # of `Store.ledger_file`
 _FEW_PAPERS = 200  # up to this many papers' chunks are fetched by doc_id, not by a full read
 # Where a chunk sits in the papers, stored as metadata so filters can use it.
 PLACE_FIELDS = ("doc_type", "council", "committee", "meeting_date", "item", "item_title",
                 "paragraph")
+
+log = logging.getLogger(__name__)
 
 
 class _RefuseToEmbed(EmbeddingFunction[Documents]):
@@ -91,6 +100,9 @@ class Store:
         # The ledger as last read or written, with the generation it was read at: read
         # again only when another process has moved the generation since.
         self._ledger: tuple[str, dict[str, PaperRecord]] | None = None
+        # A copy of it on disk, with its generation, that a new process reads in place of
+        # the ledger while the generation is the same (set by the caller; None: no copy).
+        self.ledger_file: Path | None = None
 
     @classmethod
     def open(cls, path: Path, name: str, model: str, dimension: int) -> Store:
@@ -183,13 +195,24 @@ class Store:
 
     def generation(self) -> str:
         """A token that changes whenever the ledger does: replicas compare it to know when
-        another process has ingested, and refresh what they derive from the index."""
+        another process has ingested, and refresh what they derive from the index. Empty
+        while a commit is under way, or when one was killed before it ended."""
         return str((self.read_note(_GENERATION) or {}).get("token", ""))
+
+    def _unsettle(self) -> None:
+        """Announce a commit under way: no copy of the ledger kept before it is trusted."""
+        self.write_note(_GENERATION, {"token": ""})
 
     def _bump_generation(self) -> str:
         token = uuid.uuid4().hex
         self.write_note(_GENERATION, {"token": token})
         return token
+
+    def settle(self) -> None:
+        """After a commit killed mid-way, give the ledger a generation again (under the
+        ingest lease), so that processes may trust what they keep of it once more."""
+        if not self.generation():
+            self._bump_generation()
 
     def read_note(self, key: str) -> dict[str, Any] | None:
         """A small record the index keeps about itself (`note/...`), or None."""
@@ -204,18 +227,62 @@ class Store:
         self._papers.delete(ids=[key])
 
     def papers(self, fresh: bool = False) -> dict[str, PaperRecord]:
-        """Every ingested paper by its source name. Read from the index only when its
-        generation has moved since this store last read or wrote the ledger (at a million
-        passages the ledger is some 26,000 records: over a second to read), or when
-        `fresh`: an ingest killed between writing records and moving the generation leaves
-        records that no generation announces, which an ingest and a repair must see."""
+        """Every ingested paper by its source name. Read from the index (at a million
+        passages some 26,000 records: over a second) only when neither the copy this store
+        keeps nor the one in `ledger_file` was kept at the generation the index has now, or
+        when `fresh` (a repair trusts no copy). Every commit empties the generation before
+        it writes, so a copy kept at a generation is the ledger while that generation
+        stands; and a read during which a commit began is kept nowhere."""
         generation = self.generation()  # before the ledger: a commit between shows next time
-        kept = self._ledger
-        if not fresh and kept is not None and generation and kept[0] == generation:
-            return dict(kept[1])
+        if not fresh and generation:
+            kept = self._ledger
+            if kept is not None and kept[0] == generation:
+                return dict(kept[1])
+            on_disk = self._ledger_on_disk(generation)
+            if on_disk is not None:
+                self._ledger = (generation, on_disk)
+                return dict(on_disk)
         records = self._read_ledger()
-        self._ledger = (generation, records)
+        if generation and self.generation() == generation:  # no commit began meanwhile
+            self._keep(generation, records)
+        else:
+            self._ledger = None
         return dict(records)
+
+    def _keep(self, generation: str, records: dict[str, PaperRecord]) -> None:
+        """Keep the ledger as it stands at `generation`, in memory and in `ledger_file`."""
+        self._ledger = (generation, records)
+        if self.ledger_file is None:
+            return
+        data = json.dumps({"format": _LEDGER_FORMAT, "generation": generation, "papers": [
+            [r.source, r.doc_id, r.title, r.chunks, r.ingested_at, r.access]
+            for r in records.values()]},
+            separators=(",", ":")).encode("utf-8")
+        try:
+            self.ledger_file.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(self.ledger_file, lambda f: f.write(data))
+        except OSError as error:  # only a copy: the ledger is read from the index instead
+            log.warning("could not keep a copy of the ledger in %s (%s)", self.ledger_file,
+                        error)
+
+    def _ledger_on_disk(self, generation: str) -> dict[str, PaperRecord] | None:
+        """The ledger kept in `ledger_file`, if it was kept at `generation`."""
+        if self.ledger_file is None:
+            return None
+        try:
+            kept = json.loads(self.ledger_file.read_text(encoding="utf-8"))
+            if kept.get("format") != _LEDGER_FORMAT or kept.get("generation") != generation:
+                return None
+            records = [PaperRecord(source=str(source), doc_id=str(doc_id), title=str(title),
+                                   chunks=int(chunks), ingested_at=str(at), access=str(access))
+                       for source, doc_id, title, chunks, at, access in kept["papers"]]
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, TypeError, KeyError, AttributeError) as error:
+            log.warning("the copy of the ledger in %s could not be read (%s); reading the "
+                        "ledger from the index", self.ledger_file, error)
+            return None
+        return {r.source: r for r in records}
 
     def _read_ledger(self) -> dict[str, PaperRecord]:
         records = {}
@@ -241,6 +308,7 @@ class Store:
         if not records:
             return
         before = self.generation()
+        self._unsettle()
         self._papers.upsert(
             ids=[r.source for r in records], embeddings=[[1.0] for _ in records],
             documents=[r.title for r in records],
@@ -253,6 +321,7 @@ class Store:
     def forget_paper(self, source: str) -> None:
         """Remove a paper from the ledger; its chunks go when nothing else names them."""
         before = self.generation()
+        self._unsettle()
         self._papers.delete(ids=[source])
         self._written(before, self._bump_generation(), {source: None})
 
@@ -270,7 +339,7 @@ class Store:
                 ledger.pop(source, None)
             else:
                 ledger[source] = record
-        self._ledger = (after, ledger)
+        self._keep(after, ledger)
 
     # -- chunks --------------------------------------------------------------------------
 
@@ -339,6 +408,27 @@ class Store:
                 found.update((i, [float(x) for x in v])
                              for i, v in zip(page["ids"], page["embeddings"]))
         return [found[c.chunk_id] for c in chunks]
+
+    def embedded(self, doc_ids: set[str]) -> dict[str, list[float]]:
+        """The vectors stored for the passages of these papers, by the text the model
+        embedded for each (`Chunk.embedding_text`): what a corrected paper may reuse."""
+        found: dict[str, list[float]] = {}
+        if not doc_ids:
+            return found
+        where = {"doc_id": {"$in": sorted(doc_ids)}}
+        for level, collection in self._by_access.items():
+            offset = 0
+            while True:
+                page = collection.get(where=where, limit=_PAGE, offset=offset,
+                                      include=["metadatas", "documents", "embeddings"])
+                if not page["ids"]:
+                    break
+                for meta, text, vector in zip(page["metadatas"], page["documents"],
+                                              page["embeddings"]):
+                    found[_chunk_from(meta, text, level).embedding_text] = [
+                        float(x) for x in vector]
+                offset += len(page["ids"])
+        return found
 
     def count_chunks(self, access: Sequence[str] = ACCESS_LEVELS) -> int:
         return sum(int(self._by_access[level].count()) for level in access)

@@ -26,6 +26,8 @@ __all__ = ["Assistant", "assemble", "build_assistant", "keyword_folder", "librar
 KEYWORD_FOLDER = "keyword"
 # The papers' originals and text as read, for the source viewer: kept the same way.
 LIBRARY_FOLDER = "library"
+# A copy of the ledger by its generation, so that a new process need not read it all.
+LEDGER_FOLDER = "ledger"
 
 
 def _abstention_model(setting: str) -> AbstentionModel | None:
@@ -75,6 +77,7 @@ def assemble(settings: Settings, embedder: Embedder, store: Store) -> Assistant:
         idf = idf_from(view.keyword.document_frequency, view.keyword.passages)
         return Answerer(idf, embed=embedder.embed_texts, abstention=abstention)
 
+    store.ledger_file = _beside(settings, LEDGER_FOLDER).with_suffix(".json")
     retriever = HybridRetriever(embedder, store, folder=keyword_folder(settings))
     writer = Writer(ModelSettings(settings.llm_url, settings.llm_model, settings.llm_api_key,
                                   settings.llm_timeout)) if settings.llm_url else None
