@@ -214,7 +214,8 @@ def inner_change(index: str, paper: str) -> dict[str, Any]:
     assistant = build_assistant(settings)
     assistant.ask("How many library visits were there?")
     stages = Stages()
-    for name in ("write_chunks", "commit_papers", "sweep", "papers", "chunks", "count_chunks"):
+    for name in ("write_chunks", "commit_papers", "sweep", "papers", "_read_ledger", "chunks",
+                 "count_chunks", "embedded"):
         stages.wrap(assistant.store, name, f"store.{name}")
     stages.wrap(assistant.embedder, "embed_texts", "embedder.embed_texts")
     stages.wrap(assistant.retriever, "refresh", "retriever.refresh (keyword indexes)")

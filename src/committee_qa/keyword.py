@@ -15,6 +15,7 @@ count a deleted passage until tantivy merges its segment away, as Lucene's do.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import math
@@ -65,6 +66,7 @@ def _schema() -> tantivy.Schema:
     return builder.build()
 
 
+@functools.lru_cache(maxsize=1 << 20)  # every view maps each paper's number back to it
 def paper_key(doc_id: str) -> int:
     """A number for a doc_id, kept in the index's columns (63 bits: that two of a million
     papers share one is a chance of about 1 in 20 million)."""

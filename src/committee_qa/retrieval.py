@@ -143,7 +143,9 @@ class HybridRetriever:
         inside = {**wanted, **{field: [v for v in values if v in wanted.get(field, values)]
                                for field, values in liked.items()}}
         preferred: set[str] = set()
-        if not liked or not view.keyword.count(inside):
+        # Without filters some passage is inside: each value liked is one the view holds,
+        # and a committee is liked only with a council that has it (`_liked`).
+        if not liked or (wanted and not view.keyword.count(inside)):
             dense, keyword = self._search(question, vector, mode, view, access, wanted)
         else:
             # The preferred passages are searched on their own, so that they are found even
@@ -191,7 +193,7 @@ class HybridRetriever:
             if known:
                 liked[field] = known
         if "council" in liked and "committee" in liked:
-            held = view.keyword.values("committee", {"council": liked["council"]})
+            held = view.committees_of(liked["council"])
             liked["committee"] = [c for c in liked["committee"] if c in held]
         return {field: [*values, ""] for field, values in liked.items() if values}
 

@@ -23,7 +23,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -92,9 +92,19 @@ class View:
     known: dict[str, list[str]]  # the values each field takes, sorted, without ''
     dated: bool  # every passage has a meeting date
     register: Register
+    _committees: dict[tuple[str, ...], frozenset[str]] = field(default_factory=dict)
 
     def decisions(self) -> list[Decision]:
         return self.register.decisions(self.level)
+
+    def committees_of(self, councils: Iterable[str]) -> frozenset[str]:
+        """The committees whose passages are of these councils; counted once per view (at
+        a million passages a council's are some 80,000 to count)."""
+        key = tuple(sorted(councils))
+        if key not in self._committees:  # two threads may both count: the same answer
+            self._committees[key] = frozenset(self.keyword.values(
+                "committee", {"council": list(key)}))
+        return self._committees[key]
 
 
 class Views:
