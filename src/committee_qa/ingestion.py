@@ -145,8 +145,8 @@ def ingest(paths: Sequence[Path], store: Store, embedder: ChunkEmbedder, *,
             return
         # A corrected paper keeps the vectors of the passages it shares with the version
         # it replaces: only the passages whose text changed are embedded again.
-        earlier = store.embedded({known[p.record.source].doc_id for p in pending
-                                  if p.record.source in known})
+        earlier = store.embedded([known[p.record.source] for p in pending
+                                  if p.record.source in known])
         embedded, fresh = _embed_together(pending, embedder, earlier)
         # One write for the passages of all these papers, then one for their ledger
         # records: a paper is searchable only once all its passages are stored.
@@ -191,7 +191,7 @@ def ingest(paths: Sequence[Path], store: Store, embedder: ChunkEmbedder, *,
     # the ledger counts (left by an ingest that was killed), the whole index is swept:
     # counting is one call, where a sweep reads every passage's metadata.
     ledger = {r.doc_id: r.chunks for r in known.values()}  # `known` is the ledger now
-    store.sweep(candidates={r.doc_id for r in left}, live=set(ledger))
+    store.sweep(candidates={r.doc_id: r.chunks for r in left}, live=set(ledger))
     if store.count_chunks() != sum(ledger.values()):
         store.sweep(live=set(ledger))
     store.settle()  # an earlier commit killed mid-way left the generation empty
@@ -218,8 +218,9 @@ def _embed_together(papers: Sequence[_Pending], embedder: ChunkEmbedder,
                     known: Mapping[str, list[float]],
                     ) -> tuple[list[tuple[_Pending, list[list[float]]]], dict[str, int]]:
     """Each paper with its chunks' vectors, from one call of the model for all the texts
-    not `known` already (stored vectors by the text embedded); and how many chunks of each
-    paper (by doc_id) the model embedded."""
+    not `known` already (stored vectors by the text embedded; a text twice among them is
+    embedded once); and how many chunks of each paper (by doc_id) took a vector from the
+    model rather than from `known`."""
     texts = [c.embedding_text for p in papers for c in p.chunks]
     new = list(dict.fromkeys(t for t in texts if t not in known))
     vectors = dict(known)

@@ -357,17 +357,22 @@ class Store:
                     metadatas=[_chunk_metadata(c) for c, _v in batch],
                 )
 
-    def sweep(self, candidates: set[str] | None = None, live: set[str] | None = None) -> int:
+    def sweep(self, candidates: Mapping[str, int] | None = None,
+              live: set[str] | None = None) -> int:
         """Delete chunks that no paper in the ledger names; returns how many papers' worth.
-        With `candidates`, only those doc_ids are looked at (no full read of the index);
-        `live` is the ledger's doc_ids when the caller holds them (an ingest, under its
-        lease), saving a read of the ledger; without it the ledger is read afresh, as a
-        deletion must see it (`papers`)."""
+        With `candidates` (doc_ids, each with the passages its record counted), only their
+        chunks are deleted, by chunk id (no full read of the index, and at a million
+        passages far sooner than by a doc_id filter); `live` is the ledger's doc_ids when
+        the caller holds them (an ingest, under its lease), saving a read of the ledger;
+        without it the ledger is read afresh, as a deletion must see it (`papers`)."""
         live = {r.doc_id for r in self.papers(fresh=True).values()} if live is None else live
-        stale = (set(self.chunk_counts()) if candidates is None else candidates) - live
+        stale = (set(self.chunk_counts()) if candidates is None else set(candidates)) - live
         for doc_id in stale:
             for collection in self._by_access.values():
-                collection.delete(where={"doc_id": doc_id})
+                if candidates is None:
+                    collection.delete(where={"doc_id": doc_id})
+                else:
+                    collection.delete(ids=[f"{doc_id}:{n}" for n in range(candidates[doc_id])])
         return len(stale)
 
     def chunks(self, live: set[str] | None = None,
@@ -409,25 +414,21 @@ class Store:
                              for i, v in zip(page["ids"], page["embeddings"]))
         return [found[c.chunk_id] for c in chunks]
 
-    def embedded(self, doc_ids: set[str]) -> dict[str, list[float]]:
+    def embedded(self, records: Sequence[PaperRecord]) -> dict[str, list[float]]:
         """The vectors stored for the passages of these papers, by the text the model
-        embedded for each (`Chunk.embedding_text`): what a corrected paper may reuse."""
+        embedded for each (`Chunk.embedding_text`): what a corrected paper may reuse. Read
+        by chunk id (`<doc_id>:<n>` for each of a record's passages): at a million passages
+        Chroma finds ids far sooner than it filters on doc_id."""
         found: dict[str, list[float]] = {}
-        if not doc_ids:
-            return found
-        where = {"doc_id": {"$in": sorted(doc_ids)}}
+        ids = [f"{r.doc_id}:{n}" for r in records for n in range(r.chunks)]
         for level, collection in self._by_access.items():
-            offset = 0
-            while True:
-                page = collection.get(where=where, limit=_PAGE, offset=offset,
+            for first in range(0, len(ids), _PAGE):
+                page = collection.get(ids=ids[first : first + _PAGE],
                                       include=["metadatas", "documents", "embeddings"])
-                if not page["ids"]:
-                    break
                 for meta, text, vector in zip(page["metadatas"], page["documents"],
                                               page["embeddings"]):
                     found[_chunk_from(meta, text, level).embedding_text] = [
                         float(x) for x in vector]
-                offset += len(page["ids"])
         return found
 
     def count_chunks(self, access: Sequence[str] = ACCESS_LEVELS) -> int:
