@@ -194,7 +194,7 @@ def ingest(paths: Sequence[Path], store: Store, embedder: ChunkEmbedder, *,
     store.sweep(candidates={r.doc_id: r.chunks for r in left}, live=set(ledger))
     if store.count_chunks() != sum(ledger.values()):
         store.sweep(live=set(ledger))
-    store.settle()  # an earlier commit killed mid-way left the generation empty
+    store.settle()  # a generation again if a commit was killed; the ledger's copy on disk
     if library is not None:
         library.keep_only(set(ledger))
     return report

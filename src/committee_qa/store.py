@@ -209,10 +209,18 @@ class Store:
         return token
 
     def settle(self) -> None:
-        """After a commit killed mid-way, give the ledger a generation again (under the
-        ingest lease), so that processes may trust what they keep of it once more."""
-        if not self.generation():
+        """At the end of an ingest (under its lease): give the ledger a generation again if
+        a commit was killed mid-way, so that processes may trust what they keep of it once
+        more; and keep the ledger this store holds in `ledger_file`, once for the whole
+        ingest rather than at each of its commits."""
+        generation = self.generation()
+        if not generation:
+            self._ledger = None
             self._bump_generation()
+            return
+        kept = self._ledger
+        if kept is not None and kept[0] == generation:
+            self._keep(generation, kept[1])
 
     def read_note(self, key: str) -> dict[str, Any] | None:
         """A small record the index keeps about itself (`note/...`), or None."""
@@ -249,10 +257,12 @@ class Store:
             self._ledger = None
         return dict(records)
 
-    def _keep(self, generation: str, records: dict[str, PaperRecord]) -> None:
-        """Keep the ledger as it stands at `generation`, in memory and in `ledger_file`."""
+    def _keep(self, generation: str, records: dict[str, PaperRecord],
+              on_disk: bool = True) -> None:
+        """Keep the ledger as it stands at `generation`, in memory, and if `on_disk` in
+        `ledger_file` too."""
         self._ledger = (generation, records)
-        if self.ledger_file is None:
+        if self.ledger_file is None or not on_disk:
             return
         data = json.dumps({"format": _LEDGER_FORMAT, "generation": generation, "papers": [
             [r.source, r.doc_id, r.title, r.chunks, r.ingested_at, r.access]
@@ -339,7 +349,7 @@ class Store:
                 ledger.pop(source, None)
             else:
                 ledger[source] = record
-        self._keep(after, ledger)
+        self._keep(after, ledger, on_disk=False)  # on disk once the ingest ends (`settle`)
 
     # -- chunks --------------------------------------------------------------------------
 
@@ -372,7 +382,7 @@ class Store:
                 if candidates is None:
                     collection.delete(where={"doc_id": doc_id})
                 else:
-                    collection.delete(ids=[f"{doc_id}:{n}" for n in range(candidates[doc_id])])
+                    collection.delete(ids=_chunk_ids(doc_id, candidates[doc_id]))
         return len(stale)
 
     def chunks(self, live: set[str] | None = None,
@@ -420,7 +430,7 @@ class Store:
         by chunk id (`<doc_id>:<n>` for each of a record's passages): at a million passages
         Chroma finds ids far sooner than it filters on doc_id."""
         found: dict[str, list[float]] = {}
-        ids = [f"{r.doc_id}:{n}" for r in records for n in range(r.chunks)]
+        ids = [i for r in records for i in _chunk_ids(r.doc_id, r.chunks)]
         for level, collection in self._by_access.items():
             for first in range(0, len(ids), _PAGE):
                 page = collection.get(ids=ids[first : first + _PAGE],
@@ -499,6 +509,11 @@ class Store:
             docs = page["documents"] if documents else [""] * len(ids)
             yield from zip(ids, page["metadatas"], docs)
             offset += len(ids)
+
+
+def _chunk_ids(doc_id: str, count: int) -> list[str]:
+    """The ids of a paper's `count` stored passages (`Chunk.chunk_id`)."""
+    return [f"{doc_id}:{n}" for n in range(count)]
 
 
 def _first_line(error: Exception) -> str:
