@@ -32,6 +32,16 @@ def test_the_fitted_model_declines_what_covers_little_and_keeps_false_declines_l
     assert model.chance(low) < model.chance(high) and model.declines(low)
 
 
+def test_the_threshold_keeps_clear_of_every_question_so_rounding_cannot_flip_one() -> None:
+    data = rows(300)
+    model = fit(data, max_false_declines=0.045)
+    for group in ("a", "b"):
+        answerable = [s for s, a, g in data if a and g == group]
+        chances = sorted(model.chance(s) for s in answerable)
+        assert min(abs(c - model.threshold) for c in chances) > 1e-4
+        assert sum(c < model.threshold for c in chances) <= int(0.045 * len(chances))
+
+
 def test_a_model_survives_its_file_and_a_bad_file_is_named(tmp_path: Path) -> None:
     model = fit(rows(60), fitted_on="test")
     path = tmp_path / "abstention.json"

@@ -255,6 +255,18 @@ def test_a_corrected_paper_embeds_only_the_passages_that_changed(tmp_path: Path,
                           rtol=0, atol=1e-5)
 
 
+def test_a_few_papers_are_read_by_chunk_id_as_the_doc_id_filter_finds_them(
+        fresh_assistant, inbox: Path) -> None:
+    fresh_assistant.ingest([inbox])
+    store = fresh_assistant.store
+    city = store.papers()[CITY].doc_id
+    by_id = list(store.chunks(live={city}))  # a paper of the ledger: read by its chunk ids
+    # a doc_id the ledger does not hold sends the read through Chroma's doc_id filter
+    by_filter = sorted(store.chunks(live={city, "not-a-paper"}), key=lambda c: c.index)
+    assert by_id == by_filter and len(by_id) == store.papers()[CITY].chunks > 10
+    assert [c.index for c in by_id] == list(range(len(by_id)))  # in passage order
+
+
 def test_renaming_a_paper_reads_its_vectors_back_and_embeds_nothing(tmp_path: Path,
                                                                    embedder, inbox) -> None:
     class Counting:

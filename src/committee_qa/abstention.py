@@ -108,7 +108,21 @@ def fit(rows: Sequence[tuple[Mapping[str, float], bool, str]],
     for group in set(groups):
         answerable = np.sort(chances[(groups == group) & (y == 1)])
         if len(answerable):
-            allowed = int(max_false_declines * len(answerable))
-            threshold = min(threshold, float(answerable[min(allowed, len(answerable) - 1)]))
+            threshold = min(threshold, _between(answerable, max_false_declines))
     return AbstentionModel(tuple(map(float, w)), b, tuple(map(float, means)),
                            tuple(map(float, scales)), threshold, fitted_on)
+
+
+# How far below the first answerable question it may not decline a threshold sits, at most:
+# a threshold on a question's own chance would flip it on another machine's rounding.
+_MARGIN = 0.001
+
+
+def _between(answerable: np.ndarray, max_false_declines: float) -> float:
+    """The threshold that declines the `max_false_declines` share of these sorted chances
+    (rounded down) and no more: below the next one by half the gap to the last one
+    declined, at most by _MARGIN."""
+    allowed = min(int(max_false_declines * len(answerable)), len(answerable) - 1)
+    kept = float(answerable[allowed])
+    below = float(answerable[allowed - 1]) if allowed else 0.0
+    return kept - min(_MARGIN, (kept - below) / 2)

@@ -47,7 +47,7 @@ NOTE_PREFIX = "note/"
 _GENERATION = NOTE_PREFIX + "generation"  # its token changes with every commit
 _PAGE = 5000  # records fetched per call when reading a whole collection
 _LEDGER_FORMAT = 1  # of `Store.ledger_file`
-_FEW_PAPERS = 200  # up to this many papers' chunks are fetched by doc_id, not by a full read
+_FEW_PAPERS = 200  # up to this many papers are read by id (or doc_id), more in a full read
 # Where a chunk sits in the papers, stored as metadata so filters can use it.
 PLACE_FIELDS = ("doc_type", "council", "committee", "meeting_date", "item", "item_title",
                 "paragraph")
@@ -389,11 +389,19 @@ class Store:
                access: Sequence[str] = ACCESS_LEVELS) -> Iterator[Chunk]:
         """Every stored chunk of the papers whose doc_id is in `live` (default: the ledger),
         among the access levels named."""
-        live = {r.doc_id for r in self.papers().values()} if live is None else live
+        counts = {r.doc_id: r.chunks for r in self.papers().values()}
+        live = set(counts) if live is None else live
         if not live:
             return
-        # A few papers are asked for by name; many are read in one pass over everything.
-        where = {"doc_id": {"$in": sorted(live)}} if 0 < len(live) <= _FEW_PAPERS else None
+        if len(live) <= _FEW_PAPERS and live <= counts.keys():
+            # A few papers of the ledger are read by chunk id, in passage order: at a
+            # million passages Chroma finds ids far sooner than it filters on doc_id.
+            ids = [i for doc_id in sorted(live) for i in _chunk_ids(doc_id, counts[doc_id])]
+            found = self.chunks_by_id(ids, access)
+            yield from (found[i] for i in ids if i in found)
+            return
+        # Others by doc_id; many papers are read in one pass over everything.
+        where = {"doc_id": {"$in": sorted(live)}} if len(live) <= _FEW_PAPERS else None
         for level in access:
             for _id, meta, text in self._read_all(self._by_access[level], where=where):
                 if meta["doc_id"] in live:
