@@ -9,10 +9,14 @@ from committee_qa.asking import answer_type, kind_of_answer
     ("Who chaired the meeting?", "person"),
     ("Which councillors sent apologies?", "person"),
     ("When will the works start?", "date"),
-    ("On what date was the precept set?", "date"),
+    ("On what date was the precept set?", "day"),
+    ("What time does the meeting start?", "date"),
     ("How much did the parish pay for the bench?", "amount"),
     ("What was the total value of the variations?", "amount"),
     ("What fee does the by-law charge?", "amount"),
+    ("What salary was the new deputy manager given?", "amount"),
+    ("What did the replacement pads for the defibrillator at the leisure centre cost?",
+     "amount"),
     ("How many votes were cast for the motion?", "count"),
     ("What percentage of staff stayed five years?", "count"),
     ("What did Ofsted rate the service?", None),
@@ -39,3 +43,23 @@ def test_posts_in_lower_case_and_times_of_every_kind_count() -> None:
     assert when is not None and when.search("It visits on Tuesdays.")
     assert when.search("at 7.30pm") and when.search("in the spring")
     assert not when.search("The library visits the village.")
+
+
+def test_a_question_asking_on_what_date_wants_a_day_not_a_season_or_a_year() -> None:
+    day = answer_type("On what date will the council hold its AGM?")
+    assert day is not None
+    for given in ("on 24 July 2018", "on July 24th", "on Tuesday", "on 24/07/2018",
+                  "from 2018-07-24"):
+        assert day.search(given), given
+    for vague in ("in the late summer", "in 2025", "in either July or August"):
+        assert not day.search(vague), vague
+
+
+def test_bodies_services_and_sentence_openings_are_not_people() -> None:
+    who = answer_type("Who chairs the Children and Young People's Committee?")
+    assert who is not None
+    assert not who.search("The Children and Young People's Committee is the appropriate body.")
+    assert not who.search("The meeting is at Loxley House, Station Street on Tuesday.")
+    for named in ("Carl Elder, Head Teacher, spoke.", "It was proposed by P. Harries.",
+                  "Present: C Burgess", "Rob Bishop was present."):
+        assert who.search(named), named

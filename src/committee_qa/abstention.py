@@ -114,7 +114,7 @@ def fit(rows: Sequence[tuple[Mapping[str, float], bool, str]],
 
 
 # How far below the first answerable question it may not decline a threshold sits, at most:
-# a threshold on a question's own chance would flip it on another machine's rounding.
+# a threshold on a question's own chance flips it at the least change in its signals.
 _MARGIN = 0.001
 
 

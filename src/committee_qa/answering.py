@@ -121,7 +121,7 @@ class Answerer:
         # that gives one, or not at all.
         if asked is not None:
             # "When did the committee last discuss ...?": the meeting's own date answers.
-            by_meeting = kind == "date" and bool(
+            by_meeting = kind in ("date", "day") and bool(
                 _ASKS_DISCUSSION.search(question) or _ASKS_DECISION.search(question))
             typed = [c for c in candidates if asked.search(c.text) or (
                 by_meeting and passages[c.passage].chunk.meeting_date)]

@@ -7,20 +7,37 @@ import re
 
 _WHO = re.compile(r"^\s*(who|whom|whose)\b|\bwhich (councillors?|members?|officers?|persons?|"
                   r"people|residents?)\b", re.I)
-_WHEN_ASKED = re.compile(r"^\s*when\b|\b(what|which) (date|day|time)\b|\bon what date", re.I)
+_WHEN_ASKED = re.compile(r"^\s*when\b|\b(what|which) time\b", re.I)
+# "On what date ...?" is answered by a day, not a season or a year ("When ...?" may be).
+_DAY_ASKED = re.compile(r"\b(what|which) (date|day)\b", re.I)
 # A sum of money is asked for, or a count or share.
 _HOW_MUCH = re.compile(r"\bhow much\b|\b(?:what|which) (?:\w+ ){0,3}?(?:amount|sum|price|cost|"
                        r"total|fee|value|precept|grant|contribution|surplus|deficit|"
-                       r"balance)\b|\bwhat did\b.{0,60}\bcost\b", re.I)
+                       r"balance|salary|salaries|wages?|savings|charges|fares|rent)\b|"
+                       r"\bwhat did\b.{0,100}\bcost\b", re.I)
 _HOW_MANY = re.compile(r"\bhow many\b|\b(what|which) (number|figure|percentage|proportion|"
                        r"share)\b|\bby how many\b", re.I)
+# Capitalised words that are never a person's name in committee papers: bodies, services,
+# places, months and the words that open a sentence. "Young People's Committee" and "The
+# Children" are not people; "Carl Elder" and "P. Harries" are.
+_NOT_NAMES = (
+    "The A An This That These Those Its Our Their His Her All Any Each Every No Not New Old "
+    "North South East West Council Councils Committee Committees Board Authority Group Fund "
+    "Road Street Lane Avenue Hall House Court Park Centre Center Plan Policy Report Scheme "
+    "Trust Service Services Panel Meeting People Children Young Adult Adults Social Care "
+    "Health Education Academy School Schools University College Partnership Programme "
+    "Program Project Strategy Team Unit Office Department Directorate Association Society "
+    "Club Church Library Police Fire County City Borough District Parish Town Community "
+    "Village Public Local National Annual General Agenda Minutes Item Items Appendix Section "
+    "Part Budget Finance Planning Housing Transport Highways Licensing Scrutiny Cabinet "
+    "Executive Government January February March April May June July August September "
+    "October November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday").split()
+_NAME_WORD = rf"(?!(?:{'|'.join(_NOT_NAMES)})\b)[A-Z][a-z]+"
 # A person or a post: a title, or a name as minutes write it ("Jim Ellis", "J. Woods").
 _PERSON = re.compile(r"\b(?i:cllrs?|councillors?|mr|mrs|ms|miss|dr|mayor|chair(?:man|person)?|"
                      r"clerk|commissioner|officers?|director|manager|treasurer|secretary|chief|"
                      r"head of|leader|members?)\b|"
-                     r"\b[A-Z]\.? ?[A-Z][a-z]+\b|\b[A-Z][a-z]+ (?!(?:Council|Committee|Board|"
-                     r"Authority|Group|Fund|Road|Street|Hall|Centre|Plan|Policy|Report|Scheme|"
-                     r"Trust|Service|Services|Panel|Meeting)\b)[A-Z][a-z]+\b")
+                     rf"\b(?![AI] )[A-Z]\.? ?{_NAME_WORD}\b|\b{_NAME_WORD} {_NAME_WORD}\b")
 # A time: a date, a weekday, a month or season, a year, an hour, or words of time.
 _DATE_WORDS = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|"
                          r"October|November|December|Monday|Tuesday|Wednesday|Thursday|"
@@ -28,6 +45,14 @@ _DATE_WORDS = re.compile(r"\b(?:January|February|March|April|May|June|July|Augus
                          r"yesterday|week|weekly|month|monthly|year|annual|annually|quarter)s?\b|"
                          r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b(?:19|20)\d\d\b|"
                          r"\b\d{1,2}(?:[.:]\d\d)?\s?(?:am|pm)\b", re.I)
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|"
+          r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
+# A day: of a month ("24 July", "July 24th", "24/07/2018"), a weekday, or words for one.
+_DAY = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTH}|"
+                  rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|"
+                  r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b\d{4}-\d\d-\d\d\b|"
+                  r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|"
+                  r"tomorrow|yesterday)\b", re.I)
 # An amount: money, a percentage, a count; not a year, nor a minute number.
 _FIGURE_WORDS = re.compile(r"[£$€]\s?\d|\d\s?%|\b\d{1,3}(?:,\d{3})+\b|"
                            r"(?<![\d/.-])\b(?!(?:19|20)\d\d\b)\d+(?:\.\d+)?\b(?![/.-]\d)|"
@@ -36,20 +61,22 @@ _FIGURE_WORDS = re.compile(r"[£$€]\s?\d|\d\s?%|\b\d{1,3}(?:,\d{3})+\b|"
                            r"unanimous\w*|none|nil)\b", re.I)
 _MONEY = re.compile(r"[£$€]\s?\d|\b\d[\d,.]*\s?(?:pounds|dollars|euros|pence|[kKmM]\b|"
                     r"million|bn|billion|p\b)|\b(?:nil|free of charge|no charge)\b", re.I)
-KIND_OF_ANSWER = {"person": "person or post", "date": "date", "amount": "sum of money",
-                   "count": "figure"}
+KIND_OF_ANSWER = {"person": "person or post", "date": "date", "day": "date",
+                  "amount": "sum of money", "count": "figure"}
 
 
 def answer_type(question: str) -> re.Pattern[str] | None:
     """What a sentence must hold to answer the question: a person, a date, a figure."""
     kind = kind_of_answer(question)
-    return {"person": _PERSON, "date": _DATE_WORDS, "amount": _MONEY,
+    return {"person": _PERSON, "date": _DATE_WORDS, "day": _DAY, "amount": _MONEY,
             "count": _FIGURE_WORDS}.get(kind or "")
 
 
 def kind_of_answer(question: str) -> str | None:
     if _WHO.search(question):
         return "person"
+    if _DAY_ASKED.search(question):
+        return "day"
     if _WHEN_ASKED.search(question):
         return "date"
     if _HOW_MANY.search(question):
