@@ -4,7 +4,7 @@ of the papers (issue 14). The passages are random words of a 50,000-word vocabul
 a paper, in the product's schema; no Chroma, no analyzer.
 
     nice .venv/bin/python bench/keyword_parts.py --passages 1000000 \
-        > bench/results/keyword-parts-1m.json
+        > bench/results/trials/keyword-parts-1m.json
 """
 
 from __future__ import annotations
