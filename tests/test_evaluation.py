@@ -97,7 +97,9 @@ def test_an_answer_states_it_only_when_its_own_sentences_hold_the_evidence() -> 
 
 
 def test_metadata_accuracy_counts_right_wrong_and_rightly_empty_fields() -> None:
-    from committee_qa.evaluation.metadata import GoldPaper, field_accuracy, paper_values
+    from committee_qa.evaluation.metadata import GoldPaper, field_accuracy, misread, paper_values
+    from committee_qa.evaluation.metrics import Metrics
+    from committee_qa.evaluation.report import markdown
 
     gold = [GoldPaper("a.txt", {"council": "Foo Parish Council (Norfolk)",
                                 "meeting_date": "2019-03-04", "doc_type": "minutes"}, {}),
@@ -113,6 +115,16 @@ def test_metadata_accuracy_counts_right_wrong_and_rightly_empty_fields() -> None
     assert accuracy["council"] == 0.5  # Barton is not Bar; c states none
     assert accuracy["meeting_date"] == 1.0 and accuracy["meeting_date_wrong"] == 1 / 3
     assert accuracy["doc_type"] == 1.0 and accuracy["council_wrong"] == 1 / 3
+    # what a council reads to see where its template is not read
+    wrong = {(w["doc"], w["field"]): (w["stated"], w["read"]) for w in misread(gold, found)}
+    assert wrong == {("b.txt", "council"): ("Bar Town Council", "Barton Town Council"),
+                     ("b.txt", "meeting_date"): ("", "2018-01-01")}
+    metrics = Metrics(questions=1, metadata=accuracy, metadata_misread=misread(gold, found))
+    report = markdown({"committee-qa": metrics}, [], "committee-qa eval", [])
+    assert "## Meeting details ingest read wrong (2)" in report
+    assert "**b.txt** council: read “Barton Town Council”, the paper states “Bar Town " \
+        "Council”" in report
+    assert "**b.txt** meeting_date: read “2018-01-01”, the paper states none" in report
 
 
 def test_eval_of_a_set_folder_reports_metadata_and_checks_its_own_gates(

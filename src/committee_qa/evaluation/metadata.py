@@ -104,3 +104,19 @@ def field_accuracy(gold: Sequence[GoldPaper],
         result[field] = right / len(stated) if stated else 0.0
         result[f"{field}_wrong"] = wrong / len(gold) if gold else 0.0
     return result
+
+
+def misread(gold: Sequence[GoldPaper],
+            found: Mapping[str, Mapping[str, str]]) -> list[dict[str, str]]:
+    """Each field ingest read wrong, paper by paper: stated but not read (`read` empty) or
+    read as another value, and read where the paper states none (`stated` empty). What a
+    council looks at to see where its own template is not read."""
+    rows = []
+    for p in gold:
+        for field in FIELDS:
+            value = found.get(p.doc, {}).get(field, "")
+            stated = str(p.values[field]) if p.expects(field) else ""
+            right = agrees(field, str(p.values.get(field) or ""), value) if value else not stated
+            if not right:
+                rows.append({"doc": p.doc, "field": field, "stated": stated, "read": value})
+    return rows

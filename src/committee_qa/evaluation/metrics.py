@@ -46,6 +46,7 @@ class Metrics:
     # How often ingest read each paper's council, committee, meeting date and document type
     # right (see metadata.py); None for systems that read no metadata.
     metadata: dict[str, float] | None = None
+    metadata_misread: list[dict[str, str]] | None = None  # metadata.misread
     # With a language model writing the answers (None without one): the share of the
     # sentences it wrote that the papers support, and of its answers replaced by the quoted
     # one (the model failed, or its answer could not be checked).

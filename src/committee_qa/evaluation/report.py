@@ -88,6 +88,11 @@ def markdown(results: dict[str, Metrics], outcomes: Sequence[Outcome], command: 
                        f"| {100 * k['answer_states']:.1f}% | {100 * k['hit_at_5']:.1f}% "
                        f"| {100 * k['abstention_rate']:.1f}% |")
     out += ["", "## Gates", ""] + ([f"- FAILED: {m}" for m in misses] or ["All gates pass."])
+    if product.metadata_misread is not None:
+        wrong = product.metadata_misread
+        out += ["", f"## Meeting details ingest read wrong ({len(wrong)})", ""]
+        out += [f"- **{w['doc']}** {w['field']}: read {_quoted(w['read'])}, the paper "
+                f"states {_quoted(w['stated'])}" for w in wrong]
     failed = failures(outcomes)
     out += ["", f"## Questions committee-qa got wrong or did not state ({len(failed)})", ""]
     for f in failed:
@@ -95,6 +100,10 @@ def markdown(results: dict[str, Metrics], outcomes: Sequence[Outcome], command: 
                    f"{f['expected']}  \n  answered: {f['answered'][:200]}  \n  retrieved: "
                    f"{'; '.join(f['retrieved'])}")
     return "\n".join(out) + "\n"
+
+
+def _quoted(value: str) -> str:
+    return f"“{value}”" if value else "none"
 
 
 def failures(outcomes: Sequence[Outcome]) -> list[dict[str, Any]]:

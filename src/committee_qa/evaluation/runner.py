@@ -15,7 +15,7 @@ from ..config import Settings
 from ..errors import CommitteeQAError
 from ..schema import Chunk, PaperFailure
 from .gold import GoldQuestion, load_gold
-from .metadata import GoldPaper, field_accuracy, load_metadata, paper_values
+from .metadata import GoldPaper, field_accuracy, load_metadata, misread, paper_values
 from .metrics import Metrics, Outcome, aggregate, score
 from .systems import System
 
@@ -94,6 +94,7 @@ def evaluate_corpus(settings: Settings, questions: Sequence[GoldQuestion],
                 by_paper.setdefault(chunk.source, []).append(chunk)
             found = {source: paper_values(chunks) for source, chunks in by_paper.items()}
             results["committee-qa"].metadata = field_accuracy(metadata, found)
+            results["committee-qa"].metadata_misread = misread(metadata, found)
         return results, outcomes, ingested.failed
     finally:
         if scratch and settings.chroma_url and assistant is not None:
