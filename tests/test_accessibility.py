@@ -336,14 +336,17 @@ def test_the_served_sign_in_makes_a_guesser_wait(signed_app: Served) -> None:
 
 
 def sign_in(page: Page, name: str, password: str) -> None:
-    """Fill in Gradio's sign-in form by keyboard alone: Tab, type, Enter."""
-    page.locator("body").focus()
+    """Fill in Gradio's sign-in form by keyboard alone: Tab, type, Tab to the button (its
+    focus ring seen), Enter. Focus is let go first: after a refusal it stays in the form."""
+    page.evaluate("document.activeElement && document.activeElement.blur()")
     tab_to(page, lambda _name: page.evaluate("document.activeElement.type") == "text")
     page.keyboard.press("Control+A")
     page.keyboard.type(name)
     page.keyboard.press("Tab")
     page.keyboard.press("Control+A")
     page.keyboard.type(password)
+    tab_to(page, lambda _name: page.evaluate("document.activeElement.type") == "submit"
+           or page.evaluate("document.activeElement.tagName") == "BUTTON")
     page.keyboard.press("Enter")
 
 

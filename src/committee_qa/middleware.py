@@ -28,10 +28,11 @@ class RefuseRemoteFiles:
 class Titled:
     """Every page of the app arrives with a <title>: Gradio's sign-in page has none
     (the app's own pages get theirs from the script, once it has run). Such a page also
-    gets `script`, in its head: what Gradio's own script does not do for the sign-in."""
+    gets `script` and `style` in its head: what Gradio's own page does not do for the
+    sign-in."""
 
-    def __init__(self, app: ASGIApp, title: str, script: str = "") -> None:
-        self.app, self.title, self.script = app, title, script
+    def __init__(self, app: ASGIApp, title: str, script: str = "", style: str = "") -> None:
+        self.app, self.title, self.script, self.style = app, title, script, style
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope.get("method") != "GET":
@@ -51,7 +52,7 @@ class Titled:
                 return
             parts.append(message.get("body", b""))
             if not message.get("more_body"):
-                body = _with_title(b"".join(parts), self.title, self.script)
+                body = _with_title(b"".join(parts), self.title, self.script, self.style)
                 length = str(len(body)).encode()
                 await send({**start, "headers": [
                     (k, length if k == b"content-length" else v)
@@ -66,10 +67,12 @@ def _is_html(start: Any) -> bool:
     return bool(headers.get(b"content-type", b"").startswith(b"text/html"))
 
 
-def _with_title(page: bytes, title: str, script: str = "") -> bytes:
+def _with_title(page: bytes, title: str, script: str = "", style: str = "") -> bytes:
     if b"<title>" in page:
         return page
     head = f"<head><title>{html.escape(title)}</title>"
+    if style:
+        head += f"<style>{style}</style>"
     if script:
         head += f"<script>{script}</script>"
     return page.replace(b"<head>", head.encode(), 1)

@@ -10,6 +10,7 @@ from typing import Any
 from .assistant import Assistant
 from .ui import (
     REGISTER_LINKS_JS,
+    SIGN_IN_CSS,
     SIGN_IN_MESSAGE,
     SIGN_IN_WAIT_JS,
     TITLE,
@@ -53,7 +54,8 @@ def launch(assistant: Assistant, users: Mapping[str, User] | None = None,
                prevent_thread_lock=True,
                app_kwargs={"middleware": [
                    Middleware(RefuseRemoteFiles), Middleware(SignInGuard),
-                   Middleware(Titled, title=TITLE, script=SIGN_IN_WAIT_JS),
+                   Middleware(Titled, title=TITLE, script=SIGN_IN_WAIT_JS,
+                              style=SIGN_IN_CSS),
                    Middleware(PaperRoutes, assistant=assistant, reader=reader_of(users))]},
                **kwargs)
     print(f"The chat is at {app.local_url}", flush=True)

@@ -278,6 +278,14 @@ SIGN_IN_WAIT_JS = """(() => {
 })();"""
 
 
+# Gradio's sign-in page takes the theme's CSS alone, and the theme has no focus ring for
+# buttons: its Login button showed none (WCAG 2.4.7). The ring of ui.css, in its head.
+SIGN_IN_CSS = """:is(a, button, input):focus-visible {
+  outline: 3px solid var(--body-text-color, #000) !important;
+  outline-offset: 2px !important;
+}"""
+
+
 # The sign-in page shows this as HTML.
 SIGN_IN_MESSAGE = ("<p>Sign in to ask the committee papers. If you cannot sign in, ask the "
                    "team that runs this service for help.</p>")
