@@ -185,6 +185,37 @@ def councils_assistant(tmp_path_factory: pytest.TempPathFactory, embedder):
     return assistant
 
 
+def test_a_date_narrows_only_to_meetings_of_the_council_the_question_names(
+        tmp_path: Path, embedder) -> None:
+    """Barsetshire met in March and chose whom to send to an April meeting; Casterbridge met
+    in April. A question naming Barsetshire and April is not walled into Casterbridge's
+    April minutes, while one naming no council still prefers the April meeting."""
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    (papers / "barsetshire.txt").write_text(
+        "BARSETSHIRE COUNTY COUNCIL\n\nLIBRARIES COMMITTEE\n\n"
+        "MINUTES of the meeting held at the Council Offices on 3 March 2021\n\n"
+        "7 REGIONAL LIBRARIES ASSOCIATION\n\n"
+        "RESOLVED that Councillor Proudie and Councillor Grantly attend the Regional "
+        "Libraries Association meeting in Barchester on 20 April 2021.\n", encoding="utf-8")
+    (papers / "casterbridge.txt").write_text(
+        "CASTERBRIDGE CITY COUNCIL\n\nLIBRARIES COMMITTEE\n\n"
+        "MINUTES of the meeting held at the Guildhall on 14 April 2021\n\n"
+        "4 OPENING HOURS\n\n"
+        "RESOLVED that the central library open on Sundays from June, as the Regional "
+        "Libraries Association advised.\n", encoding="utf-8")
+    assistant = make_assistant(tmp_path / "index", embedder)
+    assert len(assistant.ingest([papers]).added) == 2
+    answer, passages = assistant.ask_with_passages(
+        "Who did Barsetshire agree should attend the Regional Libraries Association meeting "
+        "in April 2021?")
+    assert passages[0].chunk.source == "barsetshire.txt"
+    assert "Proudie" in answer.text
+    _answer, passages = assistant.ask_with_passages(
+        "What did the Libraries Committee resolve at its meeting in April 2021?")
+    assert {p.chunk.source for p in passages} == {"casterbridge.txt"}
+
+
 def _figures(passages) -> list[str]:
     return [f for p in passages for f in ("412,000", "233,000", "101,000") if f in p.chunk.text]
 

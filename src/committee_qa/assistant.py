@@ -63,9 +63,13 @@ class Assistant:
         if refusal:
             return Answer(question, (), (), abstained=True, reason=refusal), []
         query, context = standalone(question, history)
+        # A council the question names is preferred, and the date it names narrows the
+        # search only where that council met then: "Nipissing's delegates to the April 2018
+        # meeting" is not about another council's April 2018 meeting.
+        councils = councils_named(query, reader.known("council"))
         try:
             given, implied = filters, dates_asked_about(question)
-            filters = prefer(given, implied, reader.known("meeting_date"))
+            filters = prefer(given, implied, reader.known("meeting_date", councils))
         except FilterError as error:
             return Answer(question, (), (), abstained=True, reason=str(error)), []
         # A date that matches no known meeting is searched for as words, not in the register.
@@ -82,7 +86,7 @@ class Assistant:
         # The question is embedded once, for dense search and for weighing its sentences.
         vector = self.embedder.embed_query(query) if mode != "keyword" else None
         # A council or committee the question names is preferred, as its dates are.
-        named = {"council": councils_named(query, reader.known("council"))}
+        named = {"council": councils}
         if not given.committees:
             named["committee"] = committees_named(query, reader.known("committee"))
         passages = reader.retrieve(query, self.settings.top_k, mode, filters, vector,

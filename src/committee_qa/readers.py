@@ -34,8 +34,8 @@ class Reading:
         return self.retriever.retrieve(query, k, mode, filters, self.access, vector,
                                        prefer=prefer)
 
-    def known(self, field: str) -> list[str]:
-        return self.retriever.known(field, self.access)
+    def known(self, field: str, councils: Sequence[str] = ()) -> list[str]:
+        return self.retriever.known(field, self.access, councils)
 
     def dated(self) -> bool:
         return self.retriever.dated(self.access)

@@ -105,9 +105,14 @@ class HybridRetriever:
     def is_empty(self, access: Access = "public") -> bool:
         return not self._views[access].keyword.passages
 
-    def known(self, field: str, access: Access = "public") -> list[str]:
-        """The values a filterable field takes in the index, sorted, without the empty one."""
-        return self._views[access].known[field]
+    def known(self, field: str, access: Access = "public",
+              councils: Sequence[str] = ()) -> list[str]:
+        """The values a filterable field takes in the index (in these councils' papers, when
+        named), sorted, without the empty one."""
+        view = self._views[access]
+        if councils:
+            return sorted(v for v in view.of_councils(field, councils) if v)
+        return view.known[field]
 
     def dated(self, access: Access = "public") -> bool:
         """Whether every passage a reader with `access` may search has a meeting date."""

@@ -92,19 +92,24 @@ class View:
     known: dict[str, list[str]]  # the values each field takes, sorted, without ''
     dated: bool  # every passage has a meeting date
     register: Register
-    _committees: dict[tuple[str, ...], frozenset[str]] = field(default_factory=dict)
+    _of_councils: dict[tuple[str, tuple[str, ...]], frozenset[str]] = field(
+        default_factory=dict)
 
     def decisions(self) -> list[Decision]:
         return self.register.decisions(self.level)
 
     def committees_of(self, councils: Iterable[str]) -> frozenset[str]:
-        """The committees whose passages are of these councils; counted once per view (at
+        """The committees whose passages are of these councils."""
+        return self.of_councils("committee", councils)
+
+    def of_councils(self, field: str, councils: Iterable[str]) -> frozenset[str]:
+        """The values `field` takes in these councils' passages; counted once per view (at
         a million passages a council's are some 80,000 to count)."""
-        key = tuple(sorted(councils))
-        if key not in self._committees:  # two threads may both count: the same answer
-            self._committees[key] = frozenset(self.keyword.values(
-                "committee", {"council": list(key)}))
-        return self._committees[key]
+        key = (field, tuple(sorted(councils)))
+        if key not in self._of_councils:  # two threads may both count: the same answer
+            self._of_councils[key] = frozenset(self.keyword.values(
+                field, {"council": list(key[1])}))
+        return self._of_councils[key]
 
 
 class Views:
