@@ -1,6 +1,6 @@
 """What an answer quotes: units of a passage and the neighbours that carry their point."""
 
-from committee_qa.quoting import is_title_line, neighbours, quotable, units
+from committee_qa.quoting import decision_after, is_title_line, neighbours, quotable, units
 from committee_qa.text import terms
 
 
@@ -53,6 +53,18 @@ def test_every_unit_and_neighbour_is_quoted_word_for_word() -> None:
     text = "- **Item 4** Allotments:\n- rent up to £45\n- waiting list 12\n\nIt was agreed."
     flat = quotable(text)
     assert all(u.text in flat for u in units(text))
+
+
+def test_the_decision_recorded_after_the_discussion_is_found() -> None:
+    text = ("16.03.7 Tree Management - Fell Lane Mr Joyce has brought to the attention of the "
+            "Parish Council a problem with Copper Beech Trees up Fell Lane. The trees are "
+            "diseased and overhang the road. It was resolved that these trees be cut down.\n\n"
+            "16.03.8 FINANCE\n\nIt was agreed to pay the clerk.")
+    found = units(text)
+    assert [u.text for u in decision_after(found, 0)] == [
+        "It was resolved that these trees be cut down."]
+    assert decision_after(found, 0, within=1) == []  # only the next few units are looked at
+    assert decision_after(found, 2) == []  # never past a heading into the next minute
 
 
 def test_title_lines_are_told_from_statements() -> None:

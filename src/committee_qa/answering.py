@@ -15,8 +15,16 @@ from dataclasses import dataclass, replace
 
 from .abstention import AbstentionModel
 from .asking import KIND_OF_ANSWER, answer_type, kind_of_answer
-from .marks import states_decision, without_marker
-from .quoting import is_heading, is_title_line, neighbours, quotable, quote_lines, units
+from .marks import records_decision, states_decision, without_marker
+from .quoting import (
+    decision_after,
+    is_heading,
+    is_title_line,
+    neighbours,
+    quotable,
+    quote_lines,
+    units,
+)
 from .schema import Answer, AnswerSentence, Chunk, Citation, Decision, Passage
 from .specifics import missing_specifics
 from .structure import paragraph_at
@@ -300,16 +308,18 @@ class Answerer:
             citation_of(n, passages[p], first_quoted[p])
             for p, n in sorted(numbers.items(), key=lambda kv: kv[1])
         )
-        sentences = _with_neighbours(chosen, passages, numbers, weights)
+        sentences = _with_neighbours(chosen, passages, numbers, weights,
+                                     bool(_ASKS_DECISION.search(question)))
         dated = len(dates) > 1 or bool(_ASKS_WHEN.search(question)) and any(dates)
         return Answer(question, sentences, citations, abstained=False, dated=dated)
 
 
 def _with_neighbours(chosen: Sequence[_Candidate], passages: Sequence[Passage],
-                     numbers: dict[int, int],
-                     weights: dict[str, float]) -> tuple[AnswerSentence, ...]:
+                     numbers: dict[int, int], weights: dict[str, float],
+                     wants_decision: bool = False) -> tuple[AnswerSentence, ...]:
     """The chosen sentences, each with the neighbours it needs to carry its point
-    (quoting.neighbours), every one once, in the order of the passage."""
+    (quoting.neighbours), every one once, in the order of the passage; asked what was
+    decided, a sentence that records no decision takes the one after it that does."""
     def weigh(text: str) -> dict[str, float]:
         return {t: weights[t] for t in set(terms(text)) if t in weights}
 
@@ -317,7 +327,12 @@ def _with_neighbours(chosen: Sequence[_Candidate], passages: Sequence[Passage],
     quoted: set[tuple[int, int]] = set()
     for c in chosen:
         text = passages[c.passage].chunk.text
-        before, after = neighbours(text, units(text), c.unit, weigh)
+        found = units(text)
+        before, after = neighbours(text, found, c.unit, weigh)
+        if wants_decision and not any(records_decision(u.text)
+                                      for u in [*before, *after] if u) and not (
+                records_decision(c.text)):
+            after = [*after, *decision_after(found, c.unit + len(after))]
         run = [*before, None, *after]  # None: the chosen sentence itself
         for unit in run:
             key = (c.passage, c.offset if unit is None else unit.start)

@@ -33,6 +33,17 @@ _DECISION = re.compile(
     r"Panel|Executive|Commission)\s+(?:is asked|are asked|agreed|resolved|RESOLVED|AGREED)\b")
 
 
+# A decision recorded anywhere in a sentence, as minutes record one after the discussion:
+# "It was resolved that these trees be cut down", "Motion carried", "agreed to pay".
+_RECORDS_DECISION = re.compile(r"\b(?:resolved|agreed|decided|approved|carried|endorsed|"
+                               r"adopted)\b", re.I)
+
+
+def records_decision(text: str) -> bool:
+    """Whether `text` states or records a decision, at its opening or within it."""
+    return states_decision(text) or bool(_RECORDS_DECISION.search(text))
+
+
 def without_marker(line: str) -> str:
     """The line without the list marker it opens with ('(b) That ...' -> 'That ...')."""
     return LIST_ITEM.sub("", line, count=1)

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .marks import LEADING_BULLETS, LIST_ITEM
+from .marks import LEADING_BULLETS, LIST_ITEM, records_decision
 from .text import split_sentences
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
@@ -133,6 +133,18 @@ def neighbours(text: str, found: Sequence[Unit], index: int,
     keep = [n for n in before + after if len(n.text) <= NEIGHBOUR_MAX_CHARS
             and not is_heading(n.text) and len(n.text.split()) >= 3]
     return [n for n in before if n in keep], [n for n in after if n in keep]
+
+
+def decision_after(found: Sequence[Unit], index: int, within: int = 4) -> list[Unit]:
+    """The first unit after unit `index`, of the next `within`, that records a decision
+    ("It was resolved that ..."), as minutes record one after the discussion; none past a
+    heading."""
+    for later in found[index + 1: index + 1 + within]:
+        if is_heading(later.text):
+            break
+        if records_decision(later.text) and len(later.text) <= NEIGHBOUR_MAX_CHARS:
+            return [later]
+    return []
 
 
 def _adds(theirs: Mapping[str, float], own: Mapping[str, float]) -> bool:
