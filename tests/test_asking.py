@@ -43,6 +43,9 @@ def test_posts_in_lower_case_and_times_of_every_kind_count() -> None:
     assert when is not None and when.search("It visits on Tuesdays.")
     assert when.search("at 7.30pm") and when.search("in the spring")
     assert not when.search("The library visits the village.")
+    # as American minutes write the hour, and the time a meeting closed
+    assert when.search("The meeting adjourned at 9:13 p.m.") and when.search("Time: 7:08 P.M.")
+    assert not when.search("I am here to speak about the park.")
 
 
 def test_a_question_asking_on_what_date_wants_a_day_not_a_season_or_a_year() -> None:

@@ -44,7 +44,7 @@ _DATE_WORDS = re.compile(r"\b(?:January|February|March|April|May|June|July|Augus
                          r"Friday|Saturday|Sunday|spring|summer|autumn|winter|today|tomorrow|"
                          r"yesterday|week|weekly|month|monthly|year|annual|annually|quarter)s?\b|"
                          r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b(?:19|20)\d\d\b|"
-                         r"\b\d{1,2}(?:[.:]\d\d)?\s?(?:am|pm)\b", re.I)
+                         r"\b\d{1,2}(?:[.:]\d\d)?\s?[ap]\.?m\b", re.I)  # 9pm, 9:13 p.m.
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|"
           r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
 # A day: of a month ("24 July", "July 24th", "24/07/2018"), a weekday, or words for one.
