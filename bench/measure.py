@@ -164,8 +164,6 @@ def run_questions(index: Path, questions_file: Path, limit: int = 0) -> dict[str
     retriever = assistant.retriever
     stages.wrap(retriever.embedder, "embed_query", "embed question")
     stages.wrap(retriever.store, "search", "dense search (Chroma)")
-    stages.wrap(retriever.store, "similarities",
-                "meaning of passages found by words alone (Chroma, by id)")
     stages.wrap(retriever.keyword, "search", "keyword search (BM25, tantivy)")
     stages.wrap(retriever, "chunks", "passages read from Chroma")
     stages.wrap(retriever, "known", "known values (filters)")

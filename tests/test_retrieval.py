@@ -23,23 +23,6 @@ def test_fusion_adds_meaning_to_the_keyword_score() -> None:
     assert boosted[0] == ("a", 0.5 + 0.2)
 
 
-def test_a_passage_found_by_words_alone_is_weighed_by_its_own_meaning(
-        sample_assistant) -> None:
-    """With dense search only three deep, most keyword hits are not among its results: each
-    is given its similarity from its stored vector, the same as dense search gives it."""
-    question = "How many new social work staff were recruited?"
-    vector = sample_assistant.embedder.embed_query(question)
-    every = dict(sample_assistant.store.search(vector, 500))  # each passage's similarity
-    shallow = HybridRetriever(sample_assistant.embedder, sample_assistant.store, depth=3)
-    passages = shallow.retrieve(question, 10, vector=vector)
-    keyword_only = [p for p in passages if p.chunk.chunk_id not in
-                    dict(sample_assistant.store.search(vector, 3))]
-    assert keyword_only  # the test has work to do
-    for passage in passages:
-        assert passage.dense_similarity == pytest.approx(every[passage.chunk.chunk_id],
-                                                         abs=1e-4)
-
-
 def top_texts(assistant, question: str, k: int = 5) -> list[str]:
     return [p.chunk.text for p in assistant.retriever.retrieve(question, k)]
 

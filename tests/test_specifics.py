@@ -49,12 +49,3 @@ def test_a_month_asked_about_must_be_the_meetings_or_be_written() -> None:
                       meeting_date="2020-06-10")
     assert missing_specifics("Who was elected chair in July 2020?", written, [written]) == []
 
-
-def test_a_post_is_a_kind_of_person_not_a_name_to_find() -> None:
-    # Minutes name the Leader as "Mr Gough"; the question's "Leader" picks out no paper.
-    found = passage("Mr Gough said 2,666 young people had arrived this year.")
-    assert missing_specifics("How many young people did the Kent Leader say had arrived?",
-                             found, [found]) == ["Kent"]
-    assert missing_specifics("What did the Deputy Leader and the Chief Executive say?",
-                             found, [found]) == []
-    assert missing_specifics("What did Mr Hood say?", found, [found]) == ["Hood"]

@@ -20,10 +20,10 @@ Mode = Literal["hybrid", "dense", "keyword"]
 # alone, 46.4% for dense alone, 67.8% fused with weights 0.5 to 1.0; reciprocal rank
 # fusion, which rewards a passage for being middling in both lists, gave 59.2%. In
 # committee papers the names, figures and acronyms a question asks about are its surest
-# signal, and meaning breaks the ties. A passage keyword search alone found is weighed by
-# its own stored vector's closeness (HybridRetriever._completed), not the least similar
-# one's: tuning half hit@5 94.7 -> 95.0%, declines unanswerable 54.9 -> 56.3%; samples
-# hit@1 64.2 -> 65.3%. With it, weights 0.5 to 1.25 differed by under a point on tuning.
+# signal, and meaning breaks the ties. (Weighing a passage keyword search alone found by
+# its own stored vector's closeness, not the least similar one's, gained a little on the
+# tuning half and the samples and lost on the held-out half: hit@1 66.9 -> 66.5%,
+# declines unanswerable 51.1 -> 48.9%. Not kept.)
 MEANING_WEIGHT = 0.75
 # What a passage of the council or committee a question names (or of one unknown) adds to
 # its fused score, which otherwise lies in about -0.75..1.75: enough to rank the named
@@ -169,8 +169,6 @@ class HybridRetriever:
                                                         access, wanted)
                 dense, keyword = _merged(dense, more_dense), _merged(keyword, more_keyword)
             preferred = view.keyword.inside({i for i, _ in [*dense, *keyword]}, liked)
-        if mode == "hybrid" and vector is not None:
-            dense = self._completed(dense, keyword, vector, access)
         similarity = dict(dense)
         best = fuse(dense, keyword, preferred=preferred, boost=NAMED_BOOST)[:k]
         # Only the passages handed on are read from the store.
@@ -190,18 +188,6 @@ class HybridRetriever:
             keyword = [(cid, s) for cid, s in view.keyword.search(question, self.depth, where)
                        if _paper(cid) in view.live]
         return dense, keyword
-
-    def _completed(self, dense: Found, keyword: Found, vector: Sequence[float],
-                   access: Access) -> Found:
-        """Dense results with the closeness in meaning of the passages keyword search alone
-        found, read from their stored vectors: fusion then weighs every passage by both
-        searches, not a passage found by words by the least similar one's meaning."""
-        known = {cid for cid, _ in dense}
-        missing = [cid for cid, _ in keyword if cid not in known]
-        if not missing:
-            return dense
-        found = self.store.similarities(vector, missing, readable(access))
-        return sorted([*dense, *found.items()], key=lambda pair: -pair[1])
 
     def _liked(self, prefer: Mapping[str, Sequence[str]], view: View,
                ) -> dict[str, list[str]]:

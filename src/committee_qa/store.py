@@ -32,7 +32,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import chromadb
-import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import ChromaError, NotFoundError
@@ -432,21 +431,6 @@ class Store:
                 found.update((i, [float(x) for x in v])
                              for i, v in zip(page["ids"], page["embeddings"]))
         return [found[c.chunk_id] for c in chunks]
-
-    def similarities(self, vector: Sequence[float], ids: Sequence[str],
-                     access: Sequence[str] = ("public",)) -> dict[str, float]:
-        """The cosine similarity of `vector` to each of these chunks' stored vectors, read by
-        id (a search among named ids walks Chroma's graph; a read by id does not)."""
-        found: dict[str, float] = {}
-        if not ids:
-            return found
-        query = np.asarray(vector, dtype=np.float32)
-        for level in access:
-            page = self._by_access[level].get(ids=list(ids), include=["embeddings"])
-            if len(page["ids"]):
-                vectors = np.asarray(page["embeddings"], dtype=np.float32)
-                found.update(zip(page["ids"], (vectors @ query).tolist()))
-        return found
 
     def embedded(self, records: Sequence[PaperRecord]) -> dict[str, list[float]]:
         """The vectors stored for the passages of these papers, by the text the model
