@@ -65,6 +65,9 @@ def test_the_decision_recorded_after_the_discussion_is_found() -> None:
         "It was resolved that these trees be cut down."]
     assert decision_after(found, 0, within=1) == []  # only the next few units are looked at
     assert decision_after(found, 2) == []  # never past a heading into the next minute
+    works = units("The tree survey was discussed. The survey was carried out in May. "
+                  "Motion carried.")
+    assert [u.text for u in decision_after(works, 0)] == ["Motion carried."]
 
 
 def test_title_lines_are_told_from_statements() -> None:

@@ -329,9 +329,8 @@ def _with_neighbours(chosen: Sequence[_Candidate], passages: Sequence[Passage],
         text = passages[c.passage].chunk.text
         found = units(text)
         before, after = neighbours(text, found, c.unit, weigh)
-        if wants_decision and not any(records_decision(u.text)
-                                      for u in [*before, *after] if u) and not (
-                records_decision(c.text)):
+        if wants_decision and not any(records_decision(t) for t in
+                                      [c.text, *(u.text for u in [*before, *after])]):
             after = [*after, *decision_after(found, c.unit + len(after))]
         run = [*before, None, *after]  # None: the chosen sentence itself
         for unit in run:

@@ -34,9 +34,10 @@ _DECISION = re.compile(
 
 
 # A decision recorded anywhere in a sentence, as minutes record one after the discussion:
-# "It was resolved that these trees be cut down", "Motion carried", "agreed to pay".
-_RECORDS_DECISION = re.compile(r"\b(?:resolved|agreed|decided|approved|carried|endorsed|"
-                               r"adopted)\b", re.I)
+# "It was resolved that these trees be cut down", "Motion carried", "agreed to pay"; work
+# "carried out" is no decision.
+_RECORDS_DECISION = re.compile(r"\b(?:resolved|agreed|decided|approved|carried(?!\s+out)|"
+                               r"endorsed|adopted)\b", re.I)
 
 
 def records_decision(text: str) -> bool:
