@@ -48,4 +48,3 @@ def test_a_month_asked_about_must_be_the_meetings_or_be_written() -> None:
     written = passage("At the July 2020 AGM Councillor Davies was elected chair.",
                       meeting_date="2020-06-10")
     assert missing_specifics("Who was elected chair in July 2020?", written, [written]) == []
-

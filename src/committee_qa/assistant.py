@@ -69,7 +69,9 @@ class Assistant:
         councils = councils_named(query, reader.known("council"))
         try:
             given, implied = filters, dates_asked_about(question)
-            filters = prefer(given, implied, reader.known("meeting_date", councils))
+            # (a council's dates are counted only when the question names a date)
+            known = reader.known("meeting_date", councils) if not implied.empty else []
+            filters = prefer(given, implied, known)
         except FilterError as error:
             return Answer(question, (), (), abstained=True, reason=str(error)), []
         # A date that matches no known meeting is searched for as words, not in the register.

@@ -201,7 +201,7 @@ class HybridRetriever:
             if known:
                 liked[field] = known
         if "council" in liked and "committee" in liked:
-            held = view.committees_of(liked["council"])
+            held = view.of_councils("committee", liked["council"])
             liked["committee"] = [c for c in liked["committee"] if c in held]
         return {field: [*values, ""] for field, values in liked.items() if values}
 

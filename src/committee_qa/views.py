@@ -98,10 +98,6 @@ class View:
     def decisions(self) -> list[Decision]:
         return self.register.decisions(self.level)
 
-    def committees_of(self, councils: Iterable[str]) -> frozenset[str]:
-        """The committees whose passages are of these councils."""
-        return self.of_councils("committee", councils)
-
     def of_councils(self, field: str, councils: Iterable[str]) -> frozenset[str]:
         """The values `field` takes in these councils' passages; counted once per view (at
         a million passages a council's are some 80,000 to count)."""
