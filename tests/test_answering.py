@@ -41,6 +41,16 @@ def test_questions_the_papers_do_not_answer_are_declined(sample_assistant, quest
     assert "do not answer" in answer.text
 
 
+def test_a_count_of_something_else_does_not_answer_how_many(sample_assistant) -> None:
+    # The report counts applications and recruits, never foster carers: its "76
+    # applications" must not be quoted as a number of carers.
+    answer = sample_assistant.ask("How many foster carers did the county recruit in the six "
+                                  "months?")
+    assert answer.abstained and "number of carers" in answer.reason
+    assert "38 new social work staff" in sample_assistant.ask(
+        "How many new social work staff were recruited in the six months?").text
+
+
 def test_follow_up_works_as_well_as_asking_afresh(sample_assistant) -> None:
     fresh = sample_assistant.ask("What is the target turnover figure?")
     follow = sample_assistant.ask(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from committee_qa.asking import answer_type, kind_of_answer
+from committee_qa.asking import answer_type, counted, kind_of_answer
 
 
 @pytest.mark.parametrize("question, kind", [
@@ -66,3 +66,17 @@ def test_bodies_services_and_sentence_openings_are_not_people() -> None:
     for named in ("Carl Elder, Head Teacher, spoke.", "It was proposed by P. Harries.",
                   "Present: C Burgess", "Rob Bishop was present."):
         assert who.search(named), named
+
+
+@pytest.mark.parametrize("question, thing", [
+    ("How many catalytic converter thefts were reported in June?", "thefts"),
+    ("How many new social workers did we recruit?", "workers"),
+    ("By how many votes was the motion carried?", "votes"),
+    ("How many bus passes were issued?", "passes"),  # "bus" is no plural
+    ("How many children are in care?", "children"),
+    ("How many applied, and how many got an interview?", ""),  # nothing named
+    ("And how many more are planned?", ""),
+    ("How many people came to the celebration?", ""),  # people in general go unsaid
+])
+def test_what_a_how_many_question_counts(question: str, thing: str) -> None:
+    assert counted(question) == thing

@@ -217,6 +217,17 @@ def test_minutes_of_any_council_give_their_council_committee_and_meeting(
     assert minutes.minutes_of in ("", minutes.meeting_date)  # on their own: the meeting's papers
 
 
+def test_a_letter_spaced_masthead_names_its_council_and_a_post_is_no_committee() -> None:
+    # A gazette's masthead as a PDF's text gives it: display type spaced letter by letter,
+    # the officers' posts listed under it.
+    text = ("The Town Bulletin\nO fficial Journal of the City of Westmor e l a n d\n\n"
+            "August the Ninth, Two Thousand and Four\n\nMayor\nAnne Hale\nPresident of "
+            "Council\nJ. Dorn\nClerk of Council\nR. Ames\n\nNotices of the week follow.\n")
+    [paper] = split_pack(text)
+    assert paper.council == "City of Westmoreland"
+    assert paper.committee == ""
+
+
 def test_a_meeting_recorded_only_by_reference_gives_no_date() -> None:
     [minutes] = split_pack(
         "Welcome by the Chair, introductions and apologies for absence Minutes: The Chair "

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from .abstention import AbstentionModel
-from .asking import KIND_OF_ANSWER, answer_type, kind_of_answer
+from .asking import KIND_OF_ANSWER, answer_type, counted, kind_of_answer
 from .marks import records_decision, states_decision, without_marker
 from .quoting import (
     decision_after,
@@ -133,10 +133,14 @@ class Answerer:
                 _ASKS_DISCUSSION.search(question) or _ASKS_DECISION.search(question))
             typed = [c for c in candidates if asked.search(c.text) or (
                 by_meeting and passages[c.passage].chunk.meeting_date)]
+            # "How many votes ...?" is answered by a count of votes, not of something else.
+            things = set(terms(counted(question))) if kind == "count" else set()
+            if things:
+                typed = [c for c in typed if things & self._about(c, passages)]
             if not typed:
+                wanted = f"number of {counted(question)}" if things else KIND_OF_ANSWER[kind or ""]
                 return _abstain(question, f"{NOT_IN_PAPERS[:-1]}: the passages closest to it "
-                                          f"give no {KIND_OF_ANSWER[kind or '']}. Try asking it "
-                                          "another way.")
+                                          f"give no {wanted}. Try asking it another way.")
             candidates = typed + [c for c in candidates if c not in typed]
         signals = self._signals(question, passages, weights, candidates, usable)
         best = candidates[0]
@@ -152,6 +156,15 @@ class Answerer:
         if declines:
             return replace(_abstain(question, DECLINED), signals=pairs)
         return replace(self._compose(question, passages, candidates, weights), signals=pairs)
+
+    @staticmethod
+    def _about(candidate: _Candidate, passages: Sequence[Passage]) -> set[str]:
+        """The words a sentence is read with: its own, its heading's and the sentence's
+        before it (what it counts may be named there: "Of the applicants, 38 were ...")."""
+        chunk = passages[candidate.passage].chunk
+        found = units(chunk.text)
+        before = found[candidate.unit - 1].text if 0 < candidate.unit < len(found) else ""
+        return set(terms(f"{candidate.text} {before} {chunk.heading}"))
 
     def _signals(self, question: str, passages: Sequence[Passage], weights: dict[str, float],
                  candidates: list[_Candidate], usable: set[int]) -> dict[str, float]:

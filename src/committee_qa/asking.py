@@ -84,3 +84,27 @@ def kind_of_answer(question: str) -> str | None:
     if _HOW_MUCH.search(question):
         return "amount"
     return None
+
+
+# What "how many ..." counts: the first plural among the next few words, before the verb or
+# a preposition ("how many catalytic converter thefts were reported" -> "thefts"; "bus" and
+# "status" are no plurals).
+_COUNTED = re.compile(r"\bhow many\s+((?:(?!(?:is|was|has|does|did|do|were|are|have|had|will|"
+                      r"would|can|could|should|in|at|of|on|for|to|by|from|per|with|and|or)\b)"
+                      r"[\w'-]+\s*){1,4})", re.I)
+_IRREGULAR_PLURALS = ("children", "staff", "men", "women", "police", "personnel")
+# Words for people in general are often left unsaid: "How many people came?" "About 40
+# attended."
+_ANYONE = ("people", "persons", "individuals")
+
+
+def counted(question: str) -> str:
+    """The thing a 'how many' question counts ('social workers' -> 'workers'); '' if none
+    ('How many applied?', 'How many more?') or if it is people in general."""
+    found = _COUNTED.search(question)
+    for word in found[1].split() if found else []:
+        if word.lower() in _ANYONE:
+            return ""
+        if word.lower() in _IRREGULAR_PLURALS or re.fullmatch(r"[\w'-]*[^siu'\W]s", word, re.I):
+            return word
+    return ""

@@ -99,7 +99,9 @@ _STOP = ("the|a|an|of|at|in|on|and|or|for|to|by|with|from|minutes?|meetings?|pro
          "corporation|municipality|london|"
          # Welsh councils head their papers in both languages: "Cyngor Cymuned X Community
          # Council", "Cyngor Tref ...", "Cyngor Sir ...", "Cyngor Bwrdeistref Sirol ..."
-         "cyngor|cymuned|tref|sir|bwrdeistref|sirol")
+         "cyngor|cymuned|tref|sir|bwrdeistref|sirol|"
+         # a heading's date after the name: "City of Cleveland July the Third ..."
+         + "|".join(MONTHS))
 _KIND_WORDS = "city|county|district|borough|town|village|park|royal|national"
 _PLAIN = r"[A-Z][A-Za-z'’]*(?:-[A-Za-z][A-Za-z'’]*)*(?!\.\w)"
 _WORD = rf"(?!(?i:{_STOP})\b){_PLAIN}"
@@ -159,9 +161,15 @@ def opening(text: str) -> str:
     return head[: begins.start()] if begins else head
 
 
+# A letter-spaced word of a masthead as a PDF's text gives it: "City of Cleve l a n d".
+_LETTER_SPACED = re.compile(r"\b([A-Za-z]+)((?: [a-z]){3,})\b")
+
+
 def flat(text: str) -> str:
-    """Text with markup and line breaks smoothed out, for reading statements across lines."""
+    """Text with markup and line breaks smoothed out, for reading statements across lines;
+    a letter-spaced word is read whole."""
     text = re.sub(r"<br\s*/?>|\*\*|__|^#+\s|\\$", " ", text, flags=re.M)
+    text = _LETTER_SPACED.sub(lambda m: m[1] + m[2].replace(" ", ""), text)
     return " ".join(text.split())
 
 
@@ -291,6 +299,10 @@ def _meeting_of(what: str) -> tuple[str, str]:
     return council, _committee_words(before) or _committee_words(body)
 
 
+# A post, not a body: "President of Council", "Clerk to the Committee", "Chair of the Board".
+_POST = re.compile(r"(?:(?:vice|deputy|acting)[- ])?(?:president|clerk|chair(?:man|woman|person)?|"
+                   r"leader|mayor|secretary|treasurer|members?|director|head|officer|speaker|"
+                   r"convener|provost)\s+(?:of|to)\b", re.I)
 _MONTH_WORD = re.compile(r"^(?:" + "|".join(MONTHS) + r")\s+", re.I)
 _MEETING_KIND = re.compile(r"^(?:(?:" + "|".join(MONTHS) + r")\s+)?(?:ordinary|annual|special|"
                            r"extraordinary|statutory|regular|general|monthly|budget|adjourned)"
@@ -312,7 +324,8 @@ def _committee_words(body: str) -> str:
 
 def header_committee(text: str) -> str:
     """A committee named on a heading line of its own ('CHILDREN AND YOUNG PEOPLE SCRUTINY
-    COMMITTEE', 'Ordinary Meeting of Council'), not a council's name; '' if none."""
+    COMMITTEE', 'Ordinary Meeting of Council'), not a council's name nor a post ('President
+    of Council', 'Clerk to the Committee'); '' if none."""
     lines = [flat(line) for line in opening(text).split("\n")]
     for line in [line for line in lines if line][:6]:
         line = re.sub(r"^\W+|\W+$|^(?i:the)\s+", "", line)
@@ -321,6 +334,7 @@ def header_committee(text: str) -> str:
             line = line[named.end():].strip()
         if (len(line) <= 80 and re.search(rf"(?i:{_BODY_WORD}(?:\s+meeting)?)$", line)
                 and not council_name(line) and not _GENERIC_BODY.match(line)
+                and not _POST.match(line)
                 and not re.search(r"\b(?:minutes|agenda|report|notice|decisions?|welcome)\b",
                                   line, re.I)):
             return _as_written(line)
