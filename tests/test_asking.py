@@ -77,6 +77,8 @@ def test_bodies_services_and_sentence_openings_are_not_people() -> None:
     ("How many applied, and how many got an interview?", ""),  # nothing named
     ("And how many more are planned?", ""),
     ("How many people came to the celebration?", ""),  # people in general go unsaid
+    ("What bank balance did the treasurer report?", "balance"),
+    ("How much did the new mower cost?", ""),  # "for £2,400" names no kind of sum
 ])
 def test_what_a_how_many_question_counts(question: str, thing: str) -> None:
     assert counted(question) == thing

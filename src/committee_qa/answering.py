@@ -133,12 +133,15 @@ class Answerer:
                 _ASKS_DISCUSSION.search(question) or _ASKS_DECISION.search(question))
             typed = [c for c in candidates if asked.search(c.text) or (
                 by_meeting and passages[c.passage].chunk.meeting_date)]
-            # "How many votes ...?" is answered by a count of votes, not of something else.
-            things = set(terms(counted(question))) if kind == "count" else set()
+            # "How many votes ...?" is answered by a count of votes, not of something else;
+            # "What bank balance ...?" by a balance.
+            things = set(terms(counted(question))) if kind in ("count", "amount") else set()
             if things:
                 typed = [c for c in typed if things & self._about(c, passages)]
             if not typed:
-                wanted = f"number of {counted(question)}" if things else KIND_OF_ANSWER[kind or ""]
+                thing = counted(question)
+                wanted = (KIND_OF_ANSWER[kind or ""] if not things else
+                          f"number of {thing}" if kind == "count" else thing)
                 return _abstain(question, f"{NOT_IN_PAPERS[:-1]}: the passages closest to it "
                                           f"give no {wanted}. Try asking it another way.")
             candidates = typed + [c for c in candidates if c not in typed]

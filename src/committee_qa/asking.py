@@ -98,9 +98,19 @@ _IRREGULAR_PLURALS = ("children", "staff", "men", "women", "police", "personnel"
 _ANYONE = ("people", "persons", "individuals")
 
 
+# A sum of money of a kind that papers name where they give it: "What bank balance ...?"
+# ("What did it cost?" is answered by "for £25,000": no kind named.)
+_SUM_OF = re.compile(r"\b(?:what|which) (?:[\w-]+ ){0,3}?(precept|grant|contribution|surplus|"
+                     r"deficit|balance|salary|wage|savings|fare|rent|fee)s?\b", re.I)
+
+
 def counted(question: str) -> str:
-    """The thing a 'how many' question counts ('social workers' -> 'workers'); '' if none
-    ('How many applied?', 'How many more?') or if it is people in general."""
+    """The thing a 'how many' question counts ('social workers' -> 'workers'), or the kind
+    of sum a question asks for ('What bank balance ...?' -> 'balance'); '' if none ('How
+    many applied?', 'How many more?', 'How much did it cost?') or people in general."""
+    sum_of = _SUM_OF.search(question)
+    if sum_of:
+        return sum_of[1]
     found = _COUNTED.search(question)
     for word in found[1].split() if found else []:
         if word.lower() in _ANYONE:
