@@ -348,6 +348,22 @@ def test_a_council_named_in_full_in_the_file_name_counts_where_the_text_names_no
     assert minutes.council == "Little Snoring Parish Council"  # the text's own name wins
 
 
+def test_a_council_the_text_names_in_passing_counts_where_the_file_name_names_it() -> None:
+    text = ("Licensing Application\n\nThe Committee heard an application by Loamshire Police "
+            "for a review of the premises licence.\n\n" + "The officer outlined the licensing "
+            "objectives and the options open to the Committee. " * 12 + "\n\nOne "
+            "representation had been received from Loamshire Council as Licensing Authority.\n")
+    [document] = split_pack(text, source="loamshire-licensing-review-minutes.txt")
+    assert document.council == "Loamshire Council"
+    [document] = split_pack(text, source="licensing-review-minutes.txt")
+    assert document.council == ""  # the file name names no council
+    # a joint body of two councils the file name names both of: neither is its council
+    joint = ("Joint Devolution Committee\n\nApologies were received from Barset County "
+             "Council and from Wessex City Council.\n")
+    [document] = split_pack(joint, source="barset-wessex-joint-devolution-committee.txt")
+    assert document.council == ""
+
+
 def test_chunks_carry_what_the_file_name_says() -> None:
     paper = Paper(source="20201130-minutes.txt", title="Minutes", text=UNMARKED)
     [chunk] = chunk_paper(paper, "d")

@@ -473,6 +473,24 @@ def source_council(source: str) -> str:
     return council_name(title_case(" ".join(re.findall(r"[A-Za-z]+", stem))))
 
 
+def council_of_source(text: str, source: str) -> str:
+    """The council the text names whose own words the file name gives too
+    ('wiltshire-licensing-review.txt' and "... from Wiltshire Council as Licensing
+    Authority": 'Wiltshire Council'); '' if none, or if the file name gives more than one
+    ('york-north-yorkshire-joint-committee.txt': a joint body of two). Its kind ('Council',
+    'City of') need not be in the file name; kind words alone ('Town Council') never count."""
+    stem = source.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
+    named = set(re.findall(r"[a-z]+", stem))
+    found: dict[frozenset[str], str] = {}
+    for match in _COUNCIL_NAME.finditer(text):
+        name = council_name(match[0])
+        own = frozenset(w for w in re.findall(r"[a-z]+", name.lower())
+                        if not re.fullmatch(rf"(?:{_STOP})", w))
+        if own and own <= named:
+            found.setdefault(own, name)
+    return next(iter(found.values())) if len(found) == 1 else ""
+
+
 _SMALL_WORDS = frozenset("and of the for on in to a an at by with or".split())
 _INITIAL = re.compile(r"^(\W*)(\w)")
 

@@ -19,6 +19,7 @@ from .marks import PARAGRAPH_MARK
 from .meeting import (
     MONTHS,
     council_name,
+    council_of_source,
     dated_line,
     decision_maker,
     header_committee,
@@ -101,7 +102,7 @@ def split_pack(text: str, overrides: Mapping[str, Any] | None = None,
             document = replace(document, item=parent.item, item_title=parent.item_title,
                                meeting_date=parent.meeting_date)
         documents.append(document)
-    documents = _with_source_hints(documents, source)
+    documents = _with_source_hints(documents, source, text)
     if overrides:
         given: dict[str, Any] = {k: str(v) for k, v in overrides.items() if v}
         documents = [replace(d, **given) for d in documents]
@@ -141,13 +142,14 @@ def _as_report(document: Document, body: str, text: str,
     )
 
 
-def _with_source_hints(documents: list[Document], source: str) -> list[Document]:
+def _with_source_hints(documents: list[Document], source: str, text: str) -> list[Document]:
     """The file name's date, document type and council, for documents whose text states
-    none of them."""
+    none of them (a council the text names anywhere counts if the file name names it)."""
     when, kind = source_hints(source)
     if kind and all(d.doc_type == "other" for d in documents):
         documents = [replace(d, doc_type=kind) for d in documents]
-    council = source_council(source) if not any(d.council for d in documents) else ""
+    council = "" if any(d.council for d in documents) else (
+        source_council(source) or council_of_source(text, source))
     if council:
         documents = [replace(d, council=council) for d in documents]
     return [replace(d, meeting_date=when) if when and not (d.meeting_date or d.minutes_of)
