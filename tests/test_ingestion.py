@@ -354,3 +354,43 @@ def test_the_ledger_a_store_keeps_follows_other_writers_and_an_ingest_reads_it_a
     counts, records = reader.chunk_counts(), reader.papers(fresh=True)
     assert len(records) == 3 and all(counts[r.doc_id] == r.chunks for r in records.values())
     assert reader.generation() and reader.papers() == records
+
+
+def test_passages_left_by_an_ingest_killed_while_writing_are_swept_by_the_next(
+        tmp_path: Path, embedder, monkeypatch) -> None:
+    from committee_qa import ingestion
+    from conftest import write_minutes
+
+    papers = tmp_path / "papers"
+    write_minutes(papers, "libraries-2019.txt", "3 March 2019", "41,000",
+                  "RESOLVED to note the report.")
+    store = make_assistant(tmp_path / "index", embedder).store
+    ingestion.ingest([papers], store, embedder)
+    counted: list[int] = []
+    count = store.count_chunks
+    monkeypatch.setattr(store, "count_chunks", lambda *a: counted.append(1) or count(*a))
+    # Killed after its passages were written, before its paper was committed.
+    write_minutes(papers, "libraries-2020.txt", "2 March 2020", "43,000",
+                  "RESOLVED to note the report.")
+
+    def killed(records) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(store, "commit_papers", killed)
+        try:
+            ingestion.ingest([papers], store, embedder)
+        except KeyboardInterrupt:
+            pass
+    assert store.left_writing() and count() > sum(r.chunks for r in store.papers().values())
+    (papers / "libraries-2020.txt").unlink()  # the next ingest has nothing new to write
+    ingestion.ingest([papers], store, embedder)
+    assert count() == sum(r.chunks for r in store.papers().values())  # none stray
+    assert not store.left_writing() and counted == [1]
+    # An ingest that was not interrupted does not count the index (a second, cold, at a
+    # million passages).
+    write_minutes(papers, "libraries-2021.txt", "1 March 2021", "45,000",
+                  "RESOLVED to note the report.")
+    ingestion.ingest([papers], store, embedder)
+    assert counted == [1] and not store.left_writing()
+    assert count() == sum(r.chunks for r in store.papers().values())

@@ -124,6 +124,16 @@ def ingest(paths: Sequence[Path], store: Store, embedder: ChunkEmbedder, *,
     # the ledger as it stands (store.py), and an empty generation reads it afresh.
     known = store.papers()
     before = set(known)
+    # An ingest killed while writing left its mark: the whole index is swept at the end.
+    interrupted = store.left_writing()
+    marked = False
+
+    def mark() -> None:  # before the first write that can leave stray passages
+        nonlocal marked
+        if not marked:
+            store.begin_writing()
+            marked = True
+
     seen: set[str] = set()
     left: list[PaperRecord] = []  # records replaced or pruned: their chunks may need a name
     pending: list[_Pending] = []  # read and chunked, waiting to be embedded together
@@ -148,6 +158,7 @@ def ingest(paths: Sequence[Path], store: Store, embedder: ChunkEmbedder, *,
         earlier = store.embedded([known[p.record.source] for p in pending
                                   if p.record.source in known])
         embedded, fresh = _embed_together(pending, embedder, earlier)
+        mark()
         # One write for the passages of all these papers, then one for their ledger
         # records: a paper is searchable only once all its passages are stored.
         store.write_chunks([c for paper, _ in embedded for c in paper.chunks],
@@ -183,17 +194,21 @@ def ingest(paths: Sequence[Path], store: Store, embedder: ChunkEmbedder, *,
     flush()
     if prune:
         for source in sorted(before - seen):
+            mark()
             store.forget_paper(source)
             left.append(known.pop(source))
             report.pruned.append(source)
     _rename_orphaned_chunks(left, known, store)
-    # The passages of papers replaced or pruned go. Then, if more passages are stored than
-    # the ledger counts (left by an ingest that was killed), the whole index is swept:
-    # counting is one call, where a sweep reads every passage's metadata.
+    # The passages of papers replaced or pruned go. Then, after an ingest that was killed
+    # while writing, if more passages are stored than the ledger counts, the whole index is
+    # swept: counting is one call (a second, cold, at a million passages), where a sweep
+    # reads every passage's metadata.
     ledger = {r.doc_id: r.chunks for r in known.values()}  # `known` is the ledger now
     store.sweep(candidates={r.doc_id: r.chunks for r in left}, live=set(ledger))
-    if store.count_chunks() != sum(ledger.values()):
+    if interrupted and store.count_chunks() != sum(ledger.values()):
         store.sweep(live=set(ledger))
+    if marked or interrupted:
+        store.end_writing()
     store.settle()  # a generation again if a commit was killed; the ledger's copy on disk
     if library is not None:
         library.keep_only(set(ledger))

@@ -45,6 +45,9 @@ SCHEMA_VERSION = "3"  # 3: passages are searched with their meeting's words (Chu
 # from every file name.
 NOTE_PREFIX = "note/"
 _GENERATION = NOTE_PREFIX + "generation"  # its token changes with every commit
+# Kept while an ingest may leave passages no paper of the ledger names (written before
+# their paper is committed, or of a paper replaced or pruned before they are swept).
+_WRITING = NOTE_PREFIX + "writing"
 _PAGE = 5000  # records fetched per call when reading a whole collection
 _LEDGER_FORMAT = 1  # of `Store.ledger_file`
 _FEW_PAPERS = 200  # up to this many papers are read by id (or doc_id), more in a full read
@@ -221,6 +224,18 @@ class Store:
         kept = self._ledger
         if kept is not None and kept[0] == generation:
             self._keep(generation, kept[1])
+
+    def begin_writing(self) -> None:
+        """Mark the index as being written: a kill from now on may leave stray passages."""
+        self.write_note(_WRITING, {"open": True})
+
+    def left_writing(self) -> bool:
+        """Whether an ingest was killed while it was writing (its mark is still there)."""
+        return self.read_note(_WRITING) is not None
+
+    def end_writing(self) -> None:
+        """The ingest's writes are whole and its stray passages swept."""
+        self.erase_note(_WRITING)
 
     def read_note(self, key: str) -> dict[str, Any] | None:
         """A small record the index keeps about itself (`note/...`), or None."""
