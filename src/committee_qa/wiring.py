@@ -66,6 +66,7 @@ def build_assistant(settings: Settings) -> Assistant:
     else:
         store = Store.open(Path(settings.index), settings.collection, embedder.name,
                            embedder.dimension)
+    store.warm()  # while the rest is assembled, and before the first question
     return assemble(settings, embedder, store)
 
 
