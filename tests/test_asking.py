@@ -77,6 +77,7 @@ def test_bodies_services_and_sentence_openings_are_not_people() -> None:
     ("How many applied, and how many got an interview?", ""),  # nothing named
     ("And how many more are planned?", ""),
     ("How many people came to the celebration?", ""),  # people in general go unsaid
+    ("How many times did the panel meet?", ""),  # "It met twice."
     ("What bank balance did the treasurer report?", "balance"),
     ("How much did the new mower cost?", ""),  # "for £2,400" names no kind of sum
 ])

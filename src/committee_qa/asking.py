@@ -93,9 +93,9 @@ _COUNTED = re.compile(r"\bhow many\s+((?:(?!(?:is|was|has|does|did|do|were|are|h
                       r"would|can|could|should|in|at|of|on|for|to|by|from|per|with|and|or)\b)"
                       r"[\w'-]+\s*){1,4})", re.I)
 _IRREGULAR_PLURALS = ("children", "staff", "men", "women", "police", "personnel")
-# Words for people in general are often left unsaid: "How many people came?" "About 40
-# attended."
-_ANYONE = ("people", "persons", "individuals")
+# Words for people in general, and "times", are often left unsaid: "How many people came?"
+# "About 40 attended." "How many times did it meet?" "Twice."
+_ANYONE = ("people", "persons", "individuals", "times")
 
 
 # A sum of money of a kind that papers name where they give it: "What bank balance ...?"
@@ -107,7 +107,8 @@ _SUM_OF = re.compile(r"\b(?:what|which) (?:[\w-]+ ){0,3}?(precept|grant|contribu
 def counted(question: str) -> str:
     """The thing a 'how many' question counts ('social workers' -> 'workers'), or the kind
     of sum a question asks for ('What bank balance ...?' -> 'balance'); '' if none ('How
-    many applied?', 'How many more?', 'How much did it cost?') or people in general."""
+    many applied?', 'How many more?', 'How much did it cost?'), or people or times in
+    general."""
     sum_of = _SUM_OF.search(question)
     if sum_of:
         return sum_of[1]
