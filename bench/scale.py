@@ -47,6 +47,7 @@ from committee_qa.ingestion import paper_identity  # noqa: E402
 from committee_qa.papers import read_paper  # noqa: E402
 from committee_qa.schema import PaperRecord  # noqa: E402
 from committee_qa.store import Store  # noqa: E402
+from committee_qa.wiring import ledger_file  # noqa: E402
 
 PHASES = ("build", "keyword", "questions", "change", "replica")
 MODEL, DIMENSION = "all-MiniLM-L6-v2-int8", 384  # what the product's default embedder is
@@ -103,6 +104,8 @@ def build(run: Scale) -> None:
     stored in Chroma with synthetic vectors, until the passages asked for are stored."""
     run.papers.mkdir(parents=True, exist_ok=True)
     store = Store.open(run.index, Settings().collection, MODEL, DIMENSION)
+    # The copy of the ledger kept on disk, as the product's every ingest leaves it.
+    store.ledger_file = ledger_file(Settings.load(index=run.index))
     stages = Stages()
     known = {r.source for r in store.papers().values()}
     stored = store.count_chunks()
@@ -148,6 +151,7 @@ def build(run: Scale) -> None:
                 flush()
         if batch:
             flush()
+    store.settle()
     spent = stages.snapshot()
     sums = {name: round(before.get("stages", {}).get(name, {}).get("seconds", 0.0)
                         + s["seconds"], 2) for name, s in spent.items()}

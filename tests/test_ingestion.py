@@ -394,16 +394,3 @@ def test_passages_left_by_an_ingest_killed_while_writing_are_swept_by_the_next(
     ingestion.ingest([papers], store, embedder)
     assert counted == [1] and not store.left_writing()
     assert count() == sum(r.chunks for r in store.papers().values())
-
-
-def test_warming_the_vector_index_of_an_empty_or_dropped_index_is_harmless(
-        tmp_path: Path, embedder) -> None:
-    assistant = make_assistant(tmp_path / "index", embedder)  # it warms as it opens
-    warming = assistant.store.warm()
-    warming.join(timeout=120)
-    assert not warming.is_alive()
-    assert assistant.ask("How many library visits were there?").abstained  # nothing ingested
-    warming = assistant.store.warm()
-    assistant.store.drop()  # the index goes while it is read: the thread ends quietly
-    warming.join(timeout=120)
-    assert not warming.is_alive()

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -84,7 +83,7 @@ class Store:
     """The persisted index: chunks with vectors, and the ledger of papers."""
 
     def __init__(self, client: Any, name: str, model: str, dimension: int) -> None:
-        self._client, self.dimension = client, dimension
+        self._client = client
         self.location = name
         self.folder: Path | None = None  # the index folder; None for a Chroma server
         self._claim_prefix = f"{name}_lease_"
@@ -143,21 +142,6 @@ class Store:
                 "--chroma-url / COMMITTEE_QA_CHROMA_URL") from None
         store.location = url
         return store
-
-    def warm(self) -> threading.Thread:
-        """Load the vector index in the background: Chroma reads it from disk at the first
-        search (some 8 s at a million passages), so a first question asked a moment after
-        start waits for less of it, or none."""
-        def search_once() -> None:
-            probe = [1.0] + [0.0] * (self.dimension - 1)
-            for collection in self._by_access.values():
-                try:
-                    collection.query(query_embeddings=[probe], n_results=1, include=[])
-                except Exception as error:  # an empty or dropped index: nothing to load
-                    log.debug("warming %s: %s", collection.name, _first_line(error))
-        thread = threading.Thread(target=search_once, name="warm-index", daemon=True)
-        thread.start()
-        return thread
 
     def drop(self) -> None:
         """Delete the index's collections: for scratch indexes on a shared server."""

@@ -44,6 +44,11 @@ def keyword_folder(settings: Settings) -> Path:
     return _beside(settings, KEYWORD_FOLDER)
 
 
+def ledger_file(settings: Settings) -> Path:
+    """Where the copy of the ledger of the index of `settings` is kept (Store.papers)."""
+    return _beside(settings, LEDGER_FOLDER).with_suffix(".json")
+
+
 def library_folder(settings: Settings) -> Path:
     """Where the papers' originals and text as read are kept for the index of `settings`."""
     return _beside(settings, LIBRARY_FOLDER)
@@ -66,7 +71,6 @@ def build_assistant(settings: Settings) -> Assistant:
     else:
         store = Store.open(Path(settings.index), settings.collection, embedder.name,
                            embedder.dimension)
-    store.warm()  # while the rest is assembled, and before the first question
     return assemble(settings, embedder, store)
 
 
@@ -78,7 +82,7 @@ def assemble(settings: Settings, embedder: Embedder, store: Store) -> Assistant:
         idf = idf_from(view.keyword.document_frequency, view.keyword.passages)
         return Answerer(idf, embed=embedder.embed_texts, abstention=abstention)
 
-    store.ledger_file = _beside(settings, LEDGER_FOLDER).with_suffix(".json")
+    store.ledger_file = ledger_file(settings)
     retriever = HybridRetriever(embedder, store, folder=keyword_folder(settings))
     writer = Writer(ModelSettings(settings.llm_url, settings.llm_model, settings.llm_api_key,
                                   settings.llm_timeout)) if settings.llm_url else None
