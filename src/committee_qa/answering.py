@@ -135,11 +135,11 @@ class Answerer:
                 by_meeting and passages[c.passage].chunk.meeting_date)]
             # "How many votes ...?" is answered by a count of votes, not of something else;
             # "What bank balance ...?" by a balance.
-            things = set(terms(counted(question))) if kind in ("count", "amount") else set()
+            thing = counted(question) if kind in ("count", "amount") else ""
+            things = set(terms(thing))
             if things:
                 typed = [c for c in typed if things & self._about(c, passages)]
             if not typed:
-                thing = counted(question)
                 wanted = (KIND_OF_ANSWER[kind or ""] if not things else
                           f"number of {thing}" if kind == "count" else thing)
                 return _abstain(question, f"{NOT_IN_PAPERS[:-1]}: the passages closest to it "

@@ -99,13 +99,13 @@ _STOP = ("the|a|an|of|at|in|on|and|or|for|to|by|with|from|minutes?|meetings?|pro
          "corporation|municipality|london|"
          # Welsh councils head their papers in both languages: "Cyngor Cymuned X Community
          # Council", "Cyngor Tref ...", "Cyngor Sir ...", "Cyngor Bwrdeistref Sirol ..."
-         "cyngor|cymuned|tref|sir|bwrdeistref|sirol|"
-         # a heading's date after the name: "City of Cleveland July the Third ..."
-         + "|".join(MONTHS))
+         "cyngor|cymuned|tref|sir|bwrdeistref|sirol")
 _KIND_WORDS = "city|county|district|borough|town|village|park|royal|national"
 _PLAIN = r"[A-Z][A-Za-z'’]*(?:-[A-Za-z][A-Za-z'’]*)*(?!\.\w)"
 _WORD = rf"(?!(?i:{_STOP})\b){_PLAIN}"
-_LATER_WORD = rf"(?!(?!(?i:{_KIND_WORDS})\b)(?i:{_STOP})\b){_PLAIN}"  # "Peak District ..."
+# "Peak District ..."; a month after the name is a heading's date ("City of Cleveland July
+# the Third ..."), where one may open it ("March Town Council").
+_LATER_WORD = rf"(?!(?!(?i:{_KIND_WORDS})\b)(?i:{_STOP}|{'|'.join(MONTHS)})\b){_PLAIN}"
 _NAME = rf"{_WORD}(?:(?:\s+(?:and|&|upon|on|in|under|y)\s+|\s+){_LATER_WORD}){{0,3}}"
 _KINDS = (r"(?i:City\s+and\s+County|County\s+Borough|Metropolitan\s+Borough|Metropolitan\s+"
           r"District|Royal\s+Borough|Parish|Town|Community|Village|City|County|District|Borough|"
