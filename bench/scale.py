@@ -104,7 +104,8 @@ def build(run: Scale) -> None:
     stored in Chroma with synthetic vectors, until the passages asked for are stored."""
     run.papers.mkdir(parents=True, exist_ok=True)
     store = Store.open(run.index, Settings().collection, MODEL, DIMENSION)
-    # The copy of the ledger kept on disk, as the product's every ingest leaves it.
+    # The copy of the ledger kept on disk, as the product's ingest leaves it (read once
+    # at the end of the build).
     store.ledger_file = ledger_file(Settings.load(index=run.index))
     stages = Stages()
     known = {r.source for r in store.papers().values()}
@@ -151,7 +152,7 @@ def build(run: Scale) -> None:
                 flush()
         if batch:
             flush()
-    store.settle()
+    store.papers()  # read once and kept on disk, as the product's refresh after an ingest does
     spent = stages.snapshot()
     sums = {name: round(before.get("stages", {}).get(name, {}).get("seconds", 0.0)
                         + s["seconds"], 2) for name, s in spent.items()}
