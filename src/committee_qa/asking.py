@@ -95,7 +95,7 @@ _COUNTED = re.compile(r"\bhow many\s+((?:(?!(?:is|was|has|does|did|do|were|are|h
 _IRREGULAR_PLURALS = ("children", "staff", "men", "women", "police", "personnel")
 # Words for people in general, and "times", are often left unsaid: "How many people came?"
 # "About 40 attended." "How many times did it meet?" "Twice."
-_ANYONE = ("people", "persons", "individuals", "times")
+_UNSAID = ("people", "persons", "individuals", "times")
 
 
 # A sum of money of a kind that papers name where they give it: "What bank balance ...?"
@@ -114,7 +114,7 @@ def counted(question: str) -> str:
         return sum_of[1]
     found = _COUNTED.search(question)
     for word in found[1].split() if found else []:
-        if word.lower() in _ANYONE:
+        if word.lower() in _UNSAID:
             return ""
         if word.lower() in _IRREGULAR_PLURALS or re.fullmatch(r"[\w'-]*[^siu'\W]s", word, re.I):
             return word
