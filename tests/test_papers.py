@@ -540,6 +540,19 @@ def test_html_site_navigation_banners_and_sidebars_are_dropped(tmp_path: Path) -
         "- Appendix A\n- Appendix B\n- Appendix C")
 
 
+def test_a_header_holding_the_pages_only_title_is_the_papers_own(tmp_path: Path) -> None:
+    # A meeting system's agenda page: the body, the meeting and the date in the <header>.
+    (tmp_path / "agenda.html").write_text(
+        "<html><body><div><header><nav><ul><li><a href='/'>Home</a></li><li><a href='/m'>"
+        "Meetings</a></li><li><a href='/c'>Contact</a></li></ul></nav>"
+        "<h1>Oak Flat Unified School District<br>Regular Meeting of the Board of Education"
+        "</h1><p>March 4, 2026</p></header></div><p>1. Call to order</p></body></html>",
+        encoding="utf-8")
+    assert read_paper(tmp_path / "agenda.html").text == (
+        "# Oak Flat Unified School District Regular Meeting of the Board of Education\n\n"
+        "March 4, 2026\n\n1. Call to order")
+
+
 # Plain text and markdown
 
 

@@ -164,10 +164,17 @@ def test_council_names_are_read_by_their_pattern_not_from_a_list() -> None:
         "March Town Council": "March Town Council",  # a month may open a name
         "Official Journal of the City of Westmoreland August the Ninth":
             "City of Westmoreland",  # ... but a month after it is a date
+        # American special districts and county boards, public bodies of their own
+        "Cedar Hollow Unified School District": "Cedar Hollow Unified School District",
+        "l  I\nRIVERBEND METROPOLITAN FIRE DISTRICT": "Riverbend Metropolitan Fire District",
+        "Los Alamos Community College District": "Los Alamos Community College District",
+        "Oak Flat Water District": "Oak Flat Water District",
+        "Tamarack County Board of Education": "Tamarack County Board of Education",
     }
     assert {text: council_name(text) for text in named} == named
     for unnamed in ("MINUTES OF A MEETING OF FULL COUNCIL", "the Town Council agreed",
-                    "a meeting of the above Council", "Ordinary Meeting of Council"):
+                    "a meeting of the above Council", "Ordinary Meeting of Council",
+                    "Lichfield District", "the Board of Directors", "the District Board"):
         assert council_name(unnamed) == "", unnamed
 
 
@@ -204,6 +211,10 @@ MINUTES_OF_MANY_COUNCILS = [
      "Tuesday, February 6, 2018\nA regular meeting of the Township of Lakeview Council was held "
      "on Tuesday, February 6, 2018.\nPresent: Mayor Tom Piper, Councillors Linda Andersen.\n",
      ("Township of Lakeview Council", "Council", "2018-02-06")),
+    ("OAK FLAT WATER DISTRICT\nBoard of Director's Board Meeting Minutes\nMarch 4, 2026 – "
+     "6:00 p.m.\n\nBOARD OF DIRECTORS\nAnn Lowe      President\nRay Diaz      Director\n\n"
+     "1. CALL TO ORDER\nPresident Lowe called the meeting to order at 6:00 p.m.\n",
+     ("Oak Flat Water District", "Board of Directors", "2026-03-04")),
     ("March 15, 2018\n\nPort of Yaquina Regular Commission Meeting\n\nCALL TO ORDER\n\nBoard "
      "President Bishop called the meeting to order at 2:00.\n\nCommissioners Present:  President "
      "Rob Bishop, Vice-President Jan Power.\n",

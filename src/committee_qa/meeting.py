@@ -102,7 +102,8 @@ _STOP = ("the|a|an|of|at|in|on|and|or|for|to|by|with|from|minutes?|meetings?|pro
          "cyngor|cymuned|tref|sir|bwrdeistref|sirol")
 _KIND_WORDS = "city|county|district|borough|town|village|park|royal|national"
 _PLAIN = r"[A-Z][A-Za-z'’]*(?:-[A-Za-z][A-Za-z'’]*)*(?!\.\w)"
-_WORD = rf"(?!(?i:{_STOP})\b){_PLAIN}"
+# A name's first word has two letters or more: "l I" above a masthead is a logo's text.
+_WORD = rf"(?!(?i:{_STOP})\b)(?=[A-Za-z][A-Za-z'’]){_PLAIN}"
 # "Peak District ..."; a month after the name is a heading's date ("City of Cleveland July
 # the Third ..."), where one may open it ("March Town Council").
 _LATER_WORD = rf"(?!(?!(?i:{_KIND_WORDS})\b)(?i:{_STOP}|{'|'.join(MONTHS)})\b){_PLAIN}"
@@ -110,9 +111,20 @@ _NAME = rf"{_WORD}(?:(?:\s+(?:and|&|upon|on|in|under|y)\s+|\s+){_LATER_WORD}){{0
 _KINDS = (r"(?i:City\s+and\s+County|County\s+Borough|Metropolitan\s+Borough|Metropolitan\s+"
           r"District|Royal\s+Borough|Parish|Town|Community|Village|City|County|District|Borough|"
           r"Shire|Regional|Municipal|Island|Islands|Unitary)")
+# An American special district, a public body of its own with an elected board: "San
+# Juan Unified School District", "Sacramento Metropolitan Fire District", "Los Rios
+# Community College District" (a bare "X District" is a place: "Lichfield District").
+_DISTRICT_PURPOSE = (r"(?:(?:Unified|Union|Elementary|High|Joint\s+Unified|Independent)\s+)?School"
+                     r"|Community\s+College|(?:Metropolitan\s+)?Fire(?:\s+Protection)?"
+                     r"|(?:Municipal\s+)?(?:Water|Utility)|Irrigation|Sanitation|Sanitary"
+                     r"|Hospital|Healthcare|Transit|Library|Conservation|Cemetery|Flood\s+Control"
+                     r"|(?:Regional\s+)?Park|Recreation\s+and\s+Park|Park\s+and\s+Recreation")
 _BODIES = (rf"(?i:(?:{_KINDS}\s+)?Council|(?:Fire(?:\s+and\s+Rescue)?|National\s+Park|"
            r"Combined|Police|Waste(?:\s+Disposal)?|Transport|Broads)\s+Authority"
-           r"|Police,?(?:\s+Fire)?\s+and\s+Crime\s+Panel)")
+           r"|Police,?(?:\s+Fire)?\s+and\s+Crime\s+Panel"
+           rf"|(?:{_DISTRICT_PURPOSE})\s+District"
+           # An American county's own boards: "Sacramento County Board of Education"
+           r"|Board\s+of\s+(?:Education|Supervisors))")
 _PREFIX = (r"(?i:(?:Royal|London)\s+Borough|City\s+and\s+County|Metropolitan\s+Borough|City|"
            r"County|Borough|Municipality|Town|Township|Village|District|Shire|Port)")
 _COUNCIL_NAME = re.compile(
@@ -120,8 +132,10 @@ _COUNCIL_NAME = re.compile(
     rf"(?i:of)\s+{_NAME}(?:\s+(?:{_KINDS}\s+)?(?i:Council))?)"
     rf"|(?<![\w-])(?P<suffixed>{_NAME}\s+(?:{_BODIES})))\b")
 _GENERIC_BODY = re.compile(rf"^(?:(?:the|above|said|full|{_KINDS.lower()})\s+)*council$", re.I)
-_BODY_WORD = (r"(?:Committee|Sub-Committee|Subcommittee|Panel|Board|Cabinet|Executive|Council|"
-              r"Forum|Group|Commission|Partnership|Assembly|Authority)")
+# A governing board is named for whom it is made of: "Board of Directors", "Board of Education".
+_BODY_WORD = (r"(?:Committee|Sub-Committee|Subcommittee|Panel|Board(?:\s+of\s+(?:Directors|"
+              r"Trustees|Education|Governors|Supervisors|Commissioners|Selectmen|Aldermen))?|"
+              r"Cabinet|Executive|Council|Forum|Group|Commission|Partnership|Assembly|Authority)")
 
 
 def _as_written(text: str) -> str:
@@ -233,7 +247,7 @@ def read_heading(text: str) -> Heading:
 _MINUTES_OF = re.compile(r"\bminutes?\s+of\s+(?:the\s+|a\s+|an\s+)?"
                          r"(?:proceedings\s+(?:at|of)\s+(?:the\s+|a\s+|an\s+)?)?", re.I)
 _MINUTES_HEAD = re.compile(rf"{_MINUTES_OF.pattern}|{_MINUTES_WORDS.pattern}"
-                           rf"|{_BODY_WORD}\s+minutes\b", re.I)
+                           rf"|{_BODY_WORD}(?:\s+meeting)?\s+minutes\b", re.I)
 _EARLIER = re.compile(r"(?:the\s+)?(?:last|previous|preceding|prior)\b", re.I)
 
 

@@ -93,12 +93,20 @@ def _drop_furniture(soup: Any) -> None:
         role = str(tag.get("role") or "").lower()
         if (tag.name in _FURNITURE_TAGS or role in _FURNITURE_ROLES
                 or (tag.name in ("header", "footer") and tag.find_parent(_CONTENT_TAGS) is None
-                    and tag.find(_CONTENT_TAGS) is None)
+                    and tag.find(_CONTENT_TAGS) is None and not _holds_the_title(tag, soup))
                 or (tag.name in ("ul", "ol") and _only_links(tag))
                 or (tag.name == "a" and _SKIP_LINK.match(tag.get_text(" ")))):
             doomed.append(tag)
     for tag in doomed:
         tag.extract()
+
+
+def _holds_the_title(tag: Any, soup: Any) -> bool:
+    """Whether a header holds the page's only <h1>: then it is the paper's own heading
+    ("San Juan Unified School District / Regular Meeting of the Board of Education / ..."),
+    not a site's banner (a banner's menus and link lists still go)."""
+    headings = soup.find_all("h1")
+    return tag.name == "header" and len(headings) == 1 and tag in headings[0].parents
 
 
 def _only_links(tag: Any) -> bool:
