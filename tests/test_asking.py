@@ -18,6 +18,12 @@ from committee_qa.asking import answer_type, counted, kind_of_answer
     ("What did the replacement pads for the defibrillator at the leisure centre cost?",
      "amount"),
     ("How many votes were cast for the motion?", "count"),
+    # "how much" of a thing other than money asks for a quantity of it
+    ("How much notice does the board office need for a large-print agenda?", "count"),
+    ("How much land on the river was the trust trying to acquire?", "count"),
+    ("How much monthly rent does the crab company pay?", "amount"),
+    ("How much did the council estimate it would cost to set up?", "amount"),
+    ("How much more will residents pay?", "amount"),
     ("What percentage of staff stayed five years?", "count"),
     ("What did Ofsted rate the service?", None),
     ("What did the committee decide about the budget?", None),

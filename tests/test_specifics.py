@@ -48,3 +48,15 @@ def test_a_month_asked_about_must_be_the_meetings_or_be_written() -> None:
     written = passage("At the July 2020 AGM Councillor Davies was elected chair.",
                       meeting_date="2020-06-10")
     assert missing_specifics("Who was elected chair in July 2020?", written, [written]) == []
+
+
+def test_a_month_asked_about_may_be_written_short_or_in_figures() -> None:
+    # An American list of events dated month first, and a date shortened
+    events = passage("2/1/2026 FLC Harris Center HCA: The Ten Tenors Beer and wine",
+                     meeting_date="2026-01-14")
+    assert missing_specifics("What event on 1 February 2026 was authorised?", events,
+                             [events]) == []
+    assert missing_specifics("What event in March 2026 was authorised?", events,
+                             [events]) == ["March 2026"]
+    short = passage("The works start on 3 Feb. 2026.", meeting_date="2026-01-14")
+    assert missing_specifics("What starts in February 2026?", short, [short]) == []

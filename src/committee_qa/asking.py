@@ -15,6 +15,24 @@ _HOW_MUCH = re.compile(r"\bhow much\b|\b(?:what|which) (?:\w+ ){0,3}?(?:amount|s
                        r"total|fee|value|precept|grant|contribution|surplus|deficit|"
                        r"balance|salary|salaries|wages?|savings|charges|fares|rent)\b|"
                        r"\bwhat did\b.{0,100}\bcost\b", re.I)
+# "How much notice / land / fill capacity ...?" asks for a quantity of that thing ("48
+# hours", "32 acres"), not a sum of money: the words between "how much" and the verb name no
+# money ("How much monthly rent ...", "How much did it cost?" and "How much more ...?" do).
+_VERB = r"(?:is|was|are|were|has|have|had|does|did|do|will|would|can|could|should|may|might)\b"
+_MUCH_OF = re.compile(rf"\bhow much\s+((?:(?!{_VERB})[\w'-]+\s+){{1,6}}?){_VERB}", re.I)
+_MONEY_WORDS = re.compile(
+    r"\b(?:money|fund\w*|cash|grants?|income|revenue|budget\w*|spen[dt]\w*|expenditure|debts?|"
+    r"tax\w*|profits?|loss\w*|capital|savings?|rents?|fees?|fares?|prices?|costs?|charges?|"
+    r"salar\w+|wages?|precepts?|contributions?|payments?|bills?|levy|allowances?|reserves?|"
+    r"balances?|surplus\w*|deficits?|overspend|underspend|invest\w*|subsid\w+|"
+    r"compensation|fines?|more|less|extra|further)\b", re.I)
+
+
+def _much_of_a_thing(question: str) -> bool:
+    asked = _MUCH_OF.search(question)
+    return bool(asked) and not _MONEY_WORDS.search(asked[1])
+
+
 _HOW_MANY = re.compile(r"\bhow many\b|\b(what|which) (number|figure|percentage|proportion|"
                        r"share)\b|\bby how many\b", re.I)
 # Capitalised words that are never a person's name in committee papers: bodies, services,
@@ -79,7 +97,7 @@ def kind_of_answer(question: str) -> str | None:
         return "day"
     if _WHEN_ASKED.search(question):
         return "date"
-    if _HOW_MANY.search(question):
+    if _HOW_MANY.search(question) or _much_of_a_thing(question):
         return "count"
     if _HOW_MUCH.search(question):
         return "amount"

@@ -79,6 +79,9 @@ class Haystack:
         self.text = " ".join(parts)
         self.lower = self.text.lower().replace("’", "'")
         self.years = years_of(self.text) | years_of(chunk.meeting_date)
+        # The months its dates give in figures: "2/1/2026" is February or January 2026.
+        self.months = {(int(year), int(m)) for a, b, year in _NUMERIC_DATE.findall(self.text)
+                       for m in (a, b) if 1 <= int(m) <= 12}
         self._acronyms: set[str] | None = None
 
     def has_word(self, word: str) -> bool:
@@ -104,20 +107,23 @@ def asked_names(question: str) -> list[str]:
             if n.removesuffix("'s").removesuffix("’s") not in GENERIC_NAMES]
 
 
+_NUMERIC_DATE = re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})[/.-]((?:19|20)\d\d)(?![\d/-])")
 _MONTH_YEAR = re.compile(r"\b(" + "|".join(MONTHS) + r")\s+((?:19|20)\d\d)\b", re.I)
 
 
 def missing_specifics(question: str, passage: Passage, found: Sequence[Passage]) -> list[str]:
     """The years, months and names of the question that the passage's paper never gives: a
     month named with its year ("in July 2020") must be the paper's meeting's month or be
-    written in it."""
+    written in it (in full, shortened as "Feb", or in figures)."""
     haystack = Haystack(passage, found)
     missing = [written for written, years in asked_years(question)
                if not years & haystack.years]
     meeting = passage.chunk.meeting_date[:7]
     for month, year in _MONTH_YEAR.findall(question):
         number = f"{year}-{MONTHS.index(month.lower()) + 1:02d}"
-        if number != meeting and not haystack.has_word(month):
+        written = (int(year), MONTHS.index(month.lower()) + 1) in haystack.months
+        if number != meeting and not written and not haystack.has_word(month) and not (
+                haystack.has_word(month[:3])):
             missing.append(f"{month.title()} {year}")
     for name in asked_names(question):
         word = name.removesuffix("'s").removesuffix("’s")
