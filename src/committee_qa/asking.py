@@ -30,7 +30,7 @@ _MONEY_WORDS = re.compile(
 
 def _much_of_a_thing(question: str) -> bool:
     asked = _MUCH_OF.search(question)
-    return bool(asked) and not _MONEY_WORDS.search(asked[1])
+    return asked is not None and not _MONEY_WORDS.search(asked[1])
 
 
 _HOW_MANY = re.compile(r"\bhow many\b|\b(what|which) (number|figure|percentage|proportion|"
