@@ -48,7 +48,9 @@ def test_without_marker_takes_only_the_opening_marker() -> None:
     "DECIDED to approve the grant.", "**RESOLVED** – that the minutes be signed.",
     "(2) That the Cabinet approves the budget.", "That approval be given.",
     "The Planning Committee agreed to refuse the application.",
-    "The Cabinet is asked to note the outturn.", "- RESOLVED: noted."])
+    "The Cabinet is asked to note the outturn.", "- RESOLVED: noted.",
+    "Director Ames moved to approve the consent calendar.",
+    "Ms. Costa moved that the resolution be adopted.", "It was moved and seconded to adopt."])
 def test_a_decision_opens_with_the_words_clerks_write(text: str) -> None:
     assert states_decision(text)
 
@@ -56,7 +58,8 @@ def test_a_decision_opens_with_the_words_clerks_write(text: str) -> None:
 @pytest.mark.parametrize("text", [
     "Members resolved to ask questions later.", "Thatcham Town Council wrote in.",
     "The chair agreed to write.", "It was noted that RESOLVED items follow.",
-    "resolved: lower case is a word, not the clerk's mark"])
+    "resolved: lower case is a word, not the clerk's mark",
+    "The Director moved to the next item.", "Staff moved the meeting to the annex."])
 def test_words_of_deciding_inside_a_sentence_are_no_decision(text: str) -> None:
     assert not states_decision(text)
 

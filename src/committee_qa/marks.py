@@ -26,11 +26,15 @@ PARAGRAPH_MARK = re.compile(rf"^\s*(?:{_BULLET}\s*)?({_POINT}|{_DOTTED}|\d{{1,3}
 # A resolution recorded: the word that opens it, after any bullet, quote or bold marks.
 RESOLUTION = re.compile(r"^[ \t]*(?:[-•*>][ \t]*)*\**(RESOLVED|AGREED|DECIDED)\b", re.M)
 # What a decision's own words open with: the word of a resolution, a motion's "That ...",
-# or the body's "The Committee agreed" / "The Cabinet is asked to".
+# the body's "The Committee agreed" / "The Cabinet is asked to", or a member's motion.
 _DECISION = re.compile(
     r"^[\W_]*(?:RESOLVED|AGREED|DECIDED)\b|^[\W_]*That\s|"
     r"^[\W_]*The (?:[A-Z][\w&'-]* ){0,3}?(?:Committee|Sub-Committee|Cabinet|Council|Board|"
-    r"Panel|Executive|Commission)\s+(?:is asked|are asked|agreed|resolved|RESOLVED|AGREED)\b")
+    r"Panel|Executive|Commission)\s+(?:is asked|are asked|agreed|resolved|RESOLVED|AGREED)\b"
+    # a motion as American and Canadian minutes record it: "Director Ames moved to approve
+    # ...", "It was moved by ... that ..."
+    r"|^[\W_]*(?:[A-Z][\w.'’-]*\s+){1,4}moved\s+(?:to\s+(?!the\b)[a-z]+|that)\b"
+    r"|^[\W_]*It was moved\b")
 
 
 # A decision recorded anywhere in a sentence, as minutes record one after the discussion:
