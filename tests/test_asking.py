@@ -10,11 +10,14 @@ from committee_qa.asking import answer_type, counted, kind_of_answer
     ("Which councillors sent apologies?", "person"),
     ("When will the works start?", "date"),
     ("On what date was the precept set?", "day"),
-    ("What time does the meeting start?", "date"),
+    ("What time does the meeting start?", "hour"),
+    ("At what time of year is the village fair held?", "date"),
     ("How much did the parish pay for the bench?", "amount"),
     ("What was the total value of the variations?", "amount"),
     ("What fee does the by-law charge?", "amount"),
     ("What salary was the new deputy manager given?", "amount"),
+    ("What did the revised quote for the slipway repair come to?", "amount"),
+    ("What quote did the contractor give for the fence?", "amount"),
     ("What did the replacement pads for the defibrillator at the leisure centre cost?",
      "amount"),
     ("How many votes were cast for the motion?", "count"),
@@ -52,6 +55,16 @@ def test_posts_in_lower_case_and_times_of_every_kind_count() -> None:
     # as American minutes write the hour, and the time a meeting closed
     assert when.search("The meeting adjourned at 9:13 p.m.") and when.search("Time: 7:08 P.M.")
     assert not when.search("I am here to speak about the park.")
+
+
+def test_a_question_asking_at_what_time_wants_an_hour_not_a_day() -> None:
+    hour = answer_type("At what time will the Christmas lights be switched on?")
+    assert hour is not None
+    for given in ("at 7pm", "at 9:13 p.m.", "from 19.30", "at noon", "at 6 o'clock"):
+        assert hour.search(given), given
+    for vague in ("on Friday 24 November, time to be confirmed", "on 24.11.2017",
+                  "agenda item 7.2", "in 2017", "a fee of £10.50", "up 12.25%"):
+        assert not hour.search(vague), vague
 
 
 def test_a_question_asking_on_what_date_wants_a_day_not_a_season_or_a_year() -> None:

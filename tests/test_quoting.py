@@ -73,5 +73,6 @@ def test_the_decision_recorded_after_the_discussion_is_found() -> None:
 def test_title_lines_are_told_from_statements() -> None:
     assert is_title_line("Appointment of Chairs to Strategic Policy Committees")
     assert is_title_line("Dyfed Powys Police and Crime Panel - Thursday, 16th November, 2017")
+    assert is_title_line("Rivergrove City Council Meeting Minutes August 13, 2018 " + "_" * 76)
     assert not is_title_line("Councillor Foote left the room.")
     assert not is_title_line("Regrets: Councillor Shelly Foote")

@@ -219,6 +219,20 @@ MINUTES_OF_MANY_COUNCILS = [
      "President Bishop called the meeting to order at 2:00.\n\nCommissioners Present:  President "
      "Rob Bishop, Vice-President Jan Power.\n",
      ("Port of Yaquina", "Regular Commission Meeting", "2018-03-15")),
+    # A meeting named by the council alone is the full council's
+    ("Elmbrook City Council Meeting Minutes\nMay 14, 2018\n" + "_" * 60 + "\n\nCALL TO ORDER AND "
+     "ROLL CALL\nThe meeting was called to order at 7:02 p.m.\n\nPresent: Mayor Ann Hill.\n",
+     ("Elmbrook City Council", "Council", "2018-05-14")),
+    ("MINUTES for the\nLochside Community Council public meeting\nheld in Church Hall, Lochside\n"
+     "on Tuesday 26th September 2017\nMembers Present:\nJean Roy   Convenor CC\n",
+     ("Lochside Community Council", "Council", "2017-09-26")),
+    ("Thornby Parish Council  -  12th January 2016\nPresent\nCouncillors D Rich (Chair), S Lin\n"
+     "16.01.2  Register of Interests\nNo interests declared\n16.01.3  Minutes\nThe minutes of "
+     "the meeting held on the 3rd November 2015 were signed as a true record.\n",
+     ("Thornby Parish Council", "Council", "2016-01-12")),
+    ("**HOLLY HILL COMMUNITY COUNCIL**\nUnapproved Minutes January 22, 2020 6:30-8:30 P.M.\n"
+     "School Library\nDirectors present: Amy Cross, Jan Lee\n",
+     ("Holly Hill Community Council", "Council", "2020-01-22")),
 ]
 
 
@@ -229,6 +243,18 @@ def test_minutes_of_any_council_give_their_council_committee_and_meeting(
     assert minutes.doc_type == "minutes"
     assert (minutes.council, minutes.committee, minutes.meeting_date) == expected
     assert minutes.minutes_of in ("", minutes.meeting_date)  # on their own: the meeting's papers
+
+
+@pytest.mark.parametrize(("heading", "committee"), [
+    ("BOARD OF DIRECTORS - REGULAR MEETING AGENDA", "Board of Directors"),
+    ("Board of Education Agenda", "Board of Education"),
+    ("Licensing Sub-Committee: Agenda", "Licensing Sub-Committee"),
+])
+def test_an_agenda_names_its_committee_before_the_word_agenda(heading: str,
+                                                                committee: str) -> None:
+    text = (f"Millbrook Fire District\n{heading}\nThursday, January 22, 2026 - 6:00 p.m.\n\n"
+            "AGENDA\n1. Call to order\n2. Public comment\n3. Consent items\n")
+    assert split_pack(text)[0].committee == committee
 
 
 def test_a_letter_spaced_masthead_names_its_council_and_a_post_is_no_committee() -> None:

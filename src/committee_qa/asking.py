@@ -8,13 +8,17 @@ import re
 _WHO = re.compile(r"^\s*(who|whom|whose)\b|\bwhich (councillors?|members?|officers?|persons?|"
                   r"people|residents?)\b", re.I)
 _WHEN_ASKED = re.compile(r"^\s*when\b|\b(what|which) time\b", re.I)
+# "At what time ...?" is answered by an hour ("7:30 p.m.", "19.30"), not a day; "what time
+# of year" by a season.
+_HOUR_ASKED = re.compile(r"\b(what|which) time\b(?! of (?:the )?(?:year|month|week))", re.I)
 # "On what date ...?" is answered by a day, not a season or a year ("When ...?" may be).
 _DAY_ASKED = re.compile(r"\b(what|which) (date|day)\b", re.I)
 # A sum of money is asked for, or a count or share.
 _HOW_MUCH = re.compile(r"\bhow much\b|\b(?:what|which) (?:\w+ ){0,3}?(?:amount|sum|price|cost|"
                        r"total|fee|value|precept|grant|contribution|surplus|deficit|"
-                       r"balance|salary|salaries|wages?|savings|charges|fares|rent)\b|"
-                       r"\bwhat did\b.{0,100}\bcost\b", re.I)
+                       r"balance|salary|salaries|wages?|savings|charges|fares|rent|quote|"
+                       r"quotation|estimate|tender|bid)\b|"
+                       r"\bwhat did\b.{0,100}\b(?:cost|come to)\b", re.I)
 # "How much notice / land / fill capacity ...?" asks for a quantity of that thing ("48
 # hours", "32 acres"), not a sum of money: the words between "how much" and the verb name no
 # money ("How much monthly rent ...", "How much did it cost?" and "How much more ...?" do).
@@ -79,14 +83,17 @@ _FIGURE_WORDS = re.compile(r"[£$€]\s?\d|\d\s?%|\b\d{1,3}(?:,\d{3})+\b|"
                            r"unanimous\w*|none|nil)\b", re.I)
 _MONEY = re.compile(r"[£$€]\s?\d|\b\d[\d,.]*\s?(?:pounds|dollars|euros|pence|[kKmM]\b|"
                     r"million|bn|billion|p\b)|\b(?:nil|free of charge|no charge)\b", re.I)
-KIND_OF_ANSWER = {"person": "person or post", "date": "date", "day": "date",
+# An hour of the day: "7pm", "9:13 p.m.", "19.30", "noon".
+_HOUR = re.compile(r"\b\d{1,2}(?:[.:]\d\d)?\s?[ap]\.?m\b|(?<![£$€\d.,])\b(?:[01]?\d|2[0-3])[.:]"
+                   r"[0-5]\d\b(?![.:]\d|\s?%)|\b(?:noon|midday|midnight|o'clock)\b", re.I)
+KIND_OF_ANSWER = {"person": "person or post", "date": "date", "day": "date", "hour": "time",
                   "amount": "sum of money", "count": "figure"}
 
 
 def answer_type(question: str) -> re.Pattern[str] | None:
     """What a sentence must hold to answer the question: a person, a date, a figure."""
     kind = kind_of_answer(question)
-    return {"person": _PERSON, "date": _DATE_WORDS, "day": _DAY, "amount": _MONEY,
+    return {"person": _PERSON, "date": _DATE_WORDS, "day": _DAY, "hour": _HOUR, "amount": _MONEY,
             "count": _FIGURE_WORDS}.get(kind or "")
 
 
@@ -95,6 +102,8 @@ def kind_of_answer(question: str) -> str | None:
         return "person"
     if _DAY_ASKED.search(question):
         return "day"
+    if _HOUR_ASKED.search(question):
+        return "hour"
     if _WHEN_ASKED.search(question):
         return "date"
     if _HOW_MANY.search(question) or _much_of_a_thing(question):

@@ -143,6 +143,14 @@ def _as_written(text: str) -> str:
     return title_case(text) if text.isupper() else text
 
 
+def the_council_itself(name: str) -> str:
+    """'Council' when `name` is no more than a council's own name ('Milburn Parish Council',
+    'Rivergrove City Council'): a meeting it names is the full council's; '' otherwise."""
+    named = council_name(name)
+    whole = named.lower() == _as_written(name).strip(" *#").lower()
+    return "Council" if named and whole and named.lower().endswith("council") else ""
+
+
 def council_name(text: str) -> str:
     """The first council named in `text` by a council's name pattern ('X Parish Council',
     'London Borough of X', 'X Fire and Rescue Authority'), as written; '' if none."""
@@ -208,7 +216,8 @@ _MINUTES_DATED = re.compile(
     rf"\bminutes?\s+of\s+(?:the\s+|a\s+|an\s+)?(?P<what>(?:(?!held\b)[\w&'’-]+\s+){{1,8}}?)"
     rf"(?:{_WEEKDAY},?\s+)?(?:the\s+)?(?=\d{{1,2}}{_ORDINAL}\s+{_MONTH}|{_MONTH}\s+\d)", re.I)
 _BODY_MINUTES = re.compile(rf"^\W*(?P<what>(?:[A-Z][\w'’-]*\s+){{0,4}}?(?i:{_BODY_WORD}))\s+"
-                           rf"(?i:minutes)\b(?:\s*[-–]?\s*(?i:{_WEEKDAY},?\s+)?"
+                           rf"(?:(?i:draft|unapproved|approved|unconfirmed|confirmed)\s+)?"
+                           rf"(?:(?i:meeting)\s+)?(?i:minutes)\b(?:\s*[-–]?\s*(?i:{_WEEKDAY},?\s+)?"
                            rf"(?=\d|(?i:{_MONTH})))?",
                            re.M)
 _MINUTES_WORDS = re.compile(r"\b(?:official|open|confirmed|draft|unconfirmed|approved|adopted|"
@@ -264,7 +273,8 @@ def _opens_as_minutes(lines: str) -> bool:
             return True
     return False
 _A_MEETING = re.compile(r"\b(?:(?:the|a|an)\s+)?(?:(?:ordinary|annual|special|extraordinary|"
-                        r"statutory|regular|general|monthly|budget|adjourned)\s+)?meeting\b", re.I)
+                        r"statutory|regular|general|monthly|budget|adjourned|public)\s+)?meeting\b",
+                        re.I)
 
 
 def _statement(before: str, held: str) -> str | None:
@@ -285,7 +295,12 @@ def _statement(before: str, held: str) -> str | None:
         meetings = list(_A_MEETING.finditer(sentence))
         if not meetings or _REFERENCE.search(sentence[: meetings[-1].start()]):
             return None
-        what = sentence[meetings[-1].start():]
+        start = meetings[-1].start()
+        # the council whose meeting it is, named just before: "X Community Council public
+        # meeting held in ..."
+        named = [m for m in _COUNCIL_NAME.finditer(sentence[:start])
+                 if not sentence[m.end():start].strip()]
+        what = sentence[named[-1].start() if named else start:]
     return re.sub(r"\s+(?:was|were|is|(?:to|will|shall)\s+be)\s*$", "", what.strip(" ,"),
                   flags=re.I)
 
@@ -299,7 +314,7 @@ def _meeting_of(what: str) -> tuple[str, str]:
     if not meeting:
         named = _COUNCIL_NAME.match(what)  # "X Community Council held their meeting"
         if named:
-            return council_name(what), ""
+            return council_name(what), the_council_itself(named[0])
         if _MEETING_KIND.match(what):  # "General Meeting", "Ordinary Meeting"
             return "", _as_written(_MONTH_WORD.sub("", what))
         return "", _committee_words(re.sub(r"\s*\bmeeting$", "", what, flags=re.I))
@@ -336,13 +351,22 @@ def _committee_words(body: str) -> str:
     return _as_written(body)
 
 
+# The paper a heading line names after the body: "Board of Education Agenda", "BOARD OF
+# DIRECTORS - REGULAR MEETING AGENDA".
+_PAPER_OF_MEETING = re.compile(r"(?<=\w)(?:\s*[-–:]\s*|\s+)(?:(?:ordinary|annual|special|"
+                               r"extraordinary|regular|general|monthly|public)\s+)?"
+                               r"(?:meeting\s+)?(?:agenda|minutes)$", re.I)
+
+
 def header_committee(text: str) -> str:
     """A committee named on a heading line of its own ('CHILDREN AND YOUNG PEOPLE SCRUTINY
     COMMITTEE', 'Ordinary Meeting of Council'), not a council's name nor a post ('President
-    of Council', 'Clerk to the Committee'); '' if none."""
-    lines = [flat(line) for line in opening(text).split("\n")]
-    for line in [line for line in lines if line][:6]:
-        line = re.sub(r"^\W+|\W+$|^(?i:the)\s+", "", line)
+    of Council', 'Clerk to the Committee'); else one named before the paper on its line
+    ('Board of Education Agenda'); '' if none."""
+    lines = [re.sub(r"^\W+|\W+$|^(?i:the)\s+", "", flat(line))
+             for line in opening(text).split("\n")]
+    lines = [line for line in lines if line][:6]
+    for line in lines + [_PAPER_OF_MEETING.sub("", line) for line in lines]:
         named = _COUNCIL_NAME.match(line)  # "Port of X Regular Commission Meeting"
         if named and re.search(rf"(?i:{_BODY_WORD}\s+meeting)$", line):
             line = line[named.end():].strip()
@@ -366,7 +390,7 @@ _REPORT = re.compile(r"^\W*(?:Report\s+(?:to|of|by|author|title)|Purpose\s+of\s+
 _AGENDA = re.compile(r"^\W*agenda\W*$|\bnotice is hereby given\b|\bhereby summoned\b|\b(?:will|to)"
                      r"\s+be\s+held\b", re.I | re.M)
 _ITEM_MINUTES = re.compile(r"^\s*Minutes:\s*$|\bMinutes:\s+(?!(?i:to)\b)[A-Z]", re.M)
-_PRESENT = re.compile(r"^\W*(?:members\s+)?present\W*$|\b(?i:(?:members\s+|those\s+)?present"
+_PRESENT = re.compile(r"^\W*(?i:(?:members\s+)?present)\W*$|\b(?i:(?:members\s+|those\s+)?present"
                       r"(?:\s+were)?\s*:)|\bPresent\s+were\b|\b(?:THOSE\s+)?PRESENT(?:\s+WERE)?"
                       r"\s+(?:Councillors?|Cllrs?|Mayor|[A-Z][a-z]+\s+[A-Z])", re.M)
 _RECORDED = re.compile(r"\b(?:RESOLVED|DECIDED|AND AGREED|Motion Carried)\b|\b"
@@ -421,7 +445,8 @@ def page_title(text: str) -> tuple[str, str]:
     body = match["body"].strip()
     if not re.search(rf"(?i:{_BODY_WORD})$", body) or re.search(r"\bminutes\b", body, re.I):
         return "", ""
-    return _as_written(body), iso_date(opening(text)[match.end(): match.end() + 40])
+    return (the_council_itself(body) or _as_written(body),
+            iso_date(opening(text)[match.end(): match.end() + 40]))
 
 
 def labelled_date(text: str) -> str:

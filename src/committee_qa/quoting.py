@@ -93,9 +93,15 @@ def is_heading(sentence: str) -> bool:
     return bool(letters) and all(c.isupper() for c in letters)
 
 
+# A line drawn with characters: '______', '-----', '=====', '*****'.
+_RULE = re.compile(r"[_=*~]{3,}|-{3,}|–{2,}")
+
+
 def is_title_line(sentence: str) -> bool:
     """A short line of capitalised words with no verb's punctuation: a title or a place in
-    the agenda ('Appointment of Chairs to Strategic Policy Committees'), not an answer."""
+    the agenda ('Appointment of Chairs to Strategic Policy Committees'), not an answer. A
+    rule drawn under it ('____') is layout, not words."""
+    sentence = _RULE.sub(" ", sentence).strip()
     if len(sentence) > 100 or ":" in sentence or sentence.rstrip().endswith(
             (".", ";", "?", "!")):
         return False
