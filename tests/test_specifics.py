@@ -60,3 +60,21 @@ def test_a_month_asked_about_may_be_written_short_or_in_figures() -> None:
                              [events]) == ["March 2026"]
     short = passage("The works start on 3 Feb. 2026.", meeting_date="2026-01-14")
     assert missing_specifics("What starts in February 2026?", short, [short]) == []
+
+
+def test_a_month_asked_about_may_be_the_one_the_file_is_named_by() -> None:
+    # The meeting's date not read from the text: the file name still dates the paper
+    filed = passage("Granted. The Board requests a security plan.",
+                    source="licensing-board-2023-01-05-decision.pdf")
+    assert missing_specifics("What did the Board grant in January 2023?", filed,
+                             [filed]) == []
+    assert missing_specifics("What did the Board grant in March 2023?", filed,
+                             [filed]) == ["March 2023"]
+
+
+def test_an_address_may_be_written_short() -> None:
+    found = passage("Citrus & Salt, 142 Berkeley St., Boston: a written warning.")
+    assert missing_specifics("What did Citrus & Salt on Berkeley Street get?", found,
+                             [found]) == []
+    assert missing_specifics("What did Citrus & Salt on Berkeley Road get?", found,
+                             [found]) == ["Road"]

@@ -433,3 +433,28 @@ def test_an_agenda_that_lists_the_last_minutes_is_still_an_agenda() -> None:
                           "2. Planning applications\n3. Date of next meeting\n")
     assert (agenda.doc_type, agenda.council, agenda.meeting_date) == (
         "agenda", "Eastbury Town Council", "")
+
+
+def test_a_post_under_the_name_and_a_tax_named_for_councils_are_no_part_of_a_name() -> None:
+    assert council_name("City of Elmhurst\nMayor Jane Doe\nLicensing Board") == "City of Elmhurst"
+    assert council_name("Subject: Local Council Tax Support Scheme 2026/27") == ""
+    assert council_name("Tintern Community Council Tax base") == ""
+
+
+def test_a_report_header_in_columns_gives_its_meeting_and_date() -> None:
+    text = ("Meeting: Cabinet Date: 11 March 2026\nSubject: Resource Requirements for the "
+            "Finance Team\nReport Of: Head of Paid Service\nWards Affected: All\n\n"
+            "1.0 Purpose of Report\n1.1 To note the recommendations of the review.\n\n"
+            "2.0 Recommendations\n2.1 Cabinet is asked to RESOLVE that the report be noted.\n")
+    [report] = split_pack(text)
+    assert (report.committee, report.meeting_date) == ("Cabinet", "2026-03-11")
+
+
+def test_a_date_within_an_item_is_not_the_meetings() -> None:
+    # A licensing board's record: its heading dates the hearing; each notice has its own date
+    text = ("City of Elmhurst\nLicensing Board\nCommissioners:\nAnn Joyce, Chairman\n"
+            "Voting Hearing\nJanuary 5, 2023\n(all commissioners present)\n"
+            "1. BVP, LLC\nDoing business as: The Point\nDate: 01/08/2022\n"
+            "Notice: Assault in violation of M.G.L. ch. 138 s. 64.\nNo Violation\n"
+            "2. Lansdowne, LLC\nDate: 05/15/2022\nNotice: Overcrowding.\nWritten Warning\n")
+    assert split_pack(text)[0].meeting_date == "2023-01-05"

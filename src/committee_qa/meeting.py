@@ -97,6 +97,8 @@ _STOP = ("the|a|an|of|at|in|on|and|or|for|to|by|with|from|minutes?|meetings?|pro
          "fire|rescue|national|park|police|crime|panel|authority|cabinet|executive|committee|"
          "youth|members?|report|agenda|item|notes?|page|open|official|draft|confirmed|"
          "corporation|municipality|london|"
+         # posts: "City of Boston / Mayor Michelle Wu" is the city, then its mayor
+         "mayor|chair(?:man|woman|person)?|clerk|councillors?|commissioners?|"
          # Welsh councils head their papers in both languages: "Cyngor Cymuned X Community
          # Council", "Cyngor Tref ...", "Cyngor Sir ...", "Cyngor Bwrdeistref Sirol ..."
          "cyngor|cymuned|tref|sir|bwrdeistref|sirol")
@@ -130,7 +132,8 @@ _PREFIX = (r"(?i:(?:Royal|London)\s+Borough|City\s+and\s+County|Metropolitan\s+B
 _COUNCIL_NAME = re.compile(
     rf"(?:(?<![\w-])(?i:the\s+corporation\s+of\s+)?(?i:the\s+)?(?P<prefixed>{_PREFIX}\s+"
     rf"(?i:of)\s+{_NAME}(?:\s+(?:{_KINDS}\s+)?(?i:Council))?)"
-    rf"|(?<![\w-])(?P<suffixed>{_NAME}\s+(?:{_BODIES})))\b")
+    rf"|(?<![\w-])(?P<suffixed>{_NAME}\s+(?:{_BODIES})))\b"
+    r"(?!\s+(?i:tax|taxes|taxpayers?)\b)")  # "Local Council Tax Support" names a tax
 _GENERIC_BODY = re.compile(rf"^(?:(?:the|above|said|full|{_KINDS.lower()})\s+)*council$", re.I)
 # A governing board is named for whom it is made of: "Board of Directors", "Board of Education".
 _BODY_WORD = (r"(?:Committee|Sub-Committee|Subcommittee|Panel|Board(?:\s+of\s+(?:Directors|"
@@ -475,12 +478,17 @@ def decision_maker(text: str) -> str:
     return _as_written(match["who"] or match["at"] or match["the"])
 
 
+# A label later on a header line: "Meeting: Cabinet Date: 11 March 2026".
+_NEXT_LABEL = re.compile(r"\s+(?:[A-Z][a-z]+\s?){1,3}:(?=\s|$)")
+
+
 def labelled(text: str, *labels: str) -> str:
     """The value of the first header line 'Label: value' with one of `labels` (lower case),
     without a date written after it ('Report to: Cabinet - 5 March 2020' -> 'Cabinet')."""
     for match in _LABEL.finditer(text[:2000]):
         if match["label"].strip().lower() in labels:
-            value = match["value"]
+            # "Meeting:   Cabinet   Date:   10 December 2025": a column's label ends it
+            value = _NEXT_LABEL.split(match["value"])[0]
             for start, _, _ in written_dates(value):
                 value = value[:start]
                 break

@@ -68,6 +68,13 @@ def _initials(text: str) -> set[str]:
     return acronyms
 
 
+# Words of an address as papers shorten them.
+_ABBREVIATED = {"street": "st", "avenue": "ave", "road": "rd", "drive": "dr", "lane": "ln",
+                "place": "pl", "boulevard": "blvd", "court": "ct", "square": "sq",
+                "crescent": "cres", "terrace": "terr", "highway": "hwy", "parkway": "pkwy",
+                "mount": "mt", "saint": "st"}
+
+
 class Haystack:
     """What a paper says of itself and in its found passages, ready to be searched."""
 
@@ -82,11 +89,16 @@ class Haystack:
         # The months its dates give in figures: "2/1/2026" is February or January 2026.
         self.months = {(int(year), int(m)) for a, b, year in _NUMERIC_DATE.findall(self.text)
                        for m in (a, b) if 1 <= int(m) <= 12}
+        # ... and the month its file is named by ("...-2023-01-05-minutes.pdf")
+        self.months |= {(int(year), int(month)) for year, month in _FILED.findall(chunk.source)
+                        if 1 <= int(month) <= 12}
         self._acronyms: set[str] | None = None
 
     def has_word(self, word: str) -> bool:
         base = word.lower().replace("’", "'").removesuffix("'s")
         forms = {base, base + "s", base.removesuffix("s")} - {""}
+        if base in _ABBREVIATED:  # "Berkeley Street" is written "Berkeley St."
+            forms.add(_ABBREVIATED[base])
         return any(re.search(rf"(?<![a-z0-9]){re.escape(f)}(?![a-z0-9])", self.lower)
                    for f in forms)
 
@@ -108,6 +120,7 @@ def asked_names(question: str) -> list[str]:
 
 
 _NUMERIC_DATE = re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})[/.-]((?:19|20)\d\d)(?![\d/-])")
+_FILED = re.compile(r"(?<!\d)((?:19|20)\d\d)[-_.]?(\d\d)[-_.]?\d\d(?!\d)")
 _MONTH_YEAR = re.compile(r"\b(" + "|".join(MONTHS) + r")\s+((?:19|20)\d\d)\b", re.I)
 
 

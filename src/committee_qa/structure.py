@@ -314,11 +314,22 @@ def _contact(body: str) -> str:
     return match.group(1).strip() if match else ""
 
 
+# Where a paper's heading ends: its first numbered item ("1. BVP, LLC", "1.0 Purpose").
+_FIRST_ITEM = re.compile(r"^[ \t]*1(?:\.0)?[.)]?[ \t]+[A-Z]", re.M)
+# Its date label, at the start of a line or after another label's value ("Meeting: Cabinet
+# Date: 10 December 2025").
+_DATE_LABEL = re.compile(r"^(?:[A-Z][A-Za-z ]{1,30}:[^\n]*?\s)?Date:\s*(.+)$", re.M)
+
+
 def _pack_date(text: str, stated: str) -> str:
-    """The date of the meeting a paper is for, from its heading."""
-    header = re.search(r"^Date:\s*(.+)$", text[:2000], re.M)
-    dated = [line for line in text.strip().split("\n")[:3] if len(line.strip()) < 40]
-    return ((iso_date(header.group(1)) if header else "") or labelled_date(text)
+    """The date of the meeting a paper is for, from its heading: the part before its first
+    numbered item (a 'Date:' within an item is that item's: a notice's, a letter's), where a
+    short line may give the date alone."""
+    first = _FIRST_ITEM.search(text, 0, 2000)
+    heading = text[: first.start() if first else 2000]
+    header = _DATE_LABEL.search(heading)
+    dated = [line for line in heading.strip().split("\n") if len(line.strip()) < 40]
+    return ((iso_date(header.group(1)) if header else "") or labelled_date(heading)
             or page_title(text)[1] or stated or dated_line(text) or iso_date("\n".join(dated)))
 
 
