@@ -175,6 +175,51 @@ def test_pdf_font_giving_glyph_numbers_is_read_as_its_words(tmp_path: Path) -> N
     assert read_paper(path).text == "\n".join(lines)
 
 
+def word_by_word_pdf(path: Path, lines: list[str]) -> Path:
+    """A PDF that places every word on its own in a page space turned upside down, as
+    Google Docs' renderer (Skia) writes them: pypdf reads it one word to a line."""
+    ops = ["1 0 0 -1 0 792 cm"]
+    for n, line in enumerate(lines):
+        ops.append(f"q .75 0 0 .75 72 {72 + 16 * n} cm")
+        x = 0.0
+        for word in line.split():
+            ops.append(f"BT /F1 12 Tf 1 0 0 -1 {x:.2f} .5 Tm 0 -11.3 Td ({word}) Tj ET")
+            x += 7.2 * (len(word) + 1)  # Courier's advance: 0.6 of its size
+        ops.append("Q")
+    stream = "\n".join(ops).encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (n, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
+def test_pdf_read_one_word_to_a_line_is_read_again_in_lines(tmp_path: Path) -> None:
+    if not shutil.which("pdftotext"):  # a skip would hide the failure: make test installs it
+        pytest.fail("needs Poppler's pdftotext: run `make ocr` (Debian's poppler-utils)",
+                    pytrace=False)
+    lines = ["Voting Hearing Agenda", "March 30, 2023"] + [
+        f"{n}. The licence of Corner Cafe number {n} was granted" for n in range(1, 12)]
+    text = read_paper(word_by_word_pdf(tmp_path / "voting.pdf", lines)).text
+    assert "1. The licence of Corner Cafe number 1 was granted" in text.split("\n")
+    assert "March 30, 2023" in text.split("\n")
+
+
 def test_text_shifted_by_a_constant_is_shifted_back() -> None:
     assert repair_garbled("7KDW\x03WKH\x03&OHUN¶V\x035HSRUW\x03EH\x03UHFHLYHG\x03DQG\x03WKDW"
                           "\x03WKH\x03FRXQFLO\x03DSSURYHV\x03WKH\x03SODQ\x11\nMayor: Tom Piper"

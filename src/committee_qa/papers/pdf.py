@@ -34,6 +34,8 @@ _SCAN_PIXELS = 500_000  # an image this large is a scanned page, not a logo
 # A table's text layer reads one cell a line; poppler's pdftotext -layout reads it in rows.
 _SHORT_LINES = 40  # a page whose median line is shorter than this may be a table
 _LAYOUT_SECONDS = 60
+_WORD_LINES = 0.8  # a page whose lines are this share single words was read word by word
+_WORD_LINES_MIN = 20  # ... if it has this many lines (a title page may be a few words)
 
 
 def read_pdf(data: bytes, path: Path, source: str) -> tuple[list[str], str]:
@@ -51,6 +53,7 @@ def read_pdf(data: bytes, path: Path, source: str) -> tuple[list[str], str]:
         read = _ocr_page(path, n + 1, source)
         if len(read.split()) > 2 * len(pages[n].split()):  # more than a stamp's words
             pages[n] = read
+    _read_lines_again(pages, path, set(scanned) if ocr else set())
     _read_tables_in_rows(pages, path, set(scanned) if ocr else set())
     if pages and not any(normalise(page).strip() for page in pages):
         if damage:  # not a scan: a file too damaged to show its text
@@ -88,11 +91,31 @@ def _read_pdf_layer(data: bytes, source: str) -> tuple[list[str], list[int], str
     return pages, scanned, title
 
 
+def _read_lines_again(pages: list[str], path: Path, skip: set[int]) -> None:
+    """Replace each page pypdf read one word to a line (a renderer that places each word on
+    its own, as Google Docs' does) with poppler's reading of it in lines."""
+    if not any(_word_by_word(page) for n, page in enumerate(pages) if n not in skip):
+        return
+    lines = _poppler_reading(path, layout=False)
+    if len(lines) < len(pages):
+        return
+    for n, page in enumerate(pages):
+        if (n not in skip and _word_by_word(page)
+                and same_words(normalise(page), normalise(lines[n]))):
+            pages[n] = lines[n]
+
+
+def _word_by_word(page: str) -> bool:
+    lines = [line for line in page.split("\n") if line.strip()]
+    return len(lines) >= _WORD_LINES_MIN and (
+        sum(len(line.split()) == 1 for line in lines) >= _WORD_LINES * len(lines))
+
+
 def _read_tables_in_rows(pages: list[str], path: Path, skip: set[int]) -> None:
     """Replace each page that is a table with poppler's reading of it row by row."""
     if not any(_short_lines(page) for n, page in enumerate(pages) if n not in skip):
         return
-    layout = _layout_reading(path)
+    layout = _poppler_reading(path, layout=True)
     if len(layout) < len(pages):
         return
     for n, page in enumerate(pages):
@@ -106,13 +129,15 @@ def _short_lines(page: str) -> bool:
     return len(lengths) >= 8 and lengths[len(lengths) // 2] < _SHORT_LINES
 
 
-def _layout_reading(path: Path) -> list[str]:
-    """Each page's text as pdftotext -layout reads it, or none when poppler is missing."""
+def _poppler_reading(path: Path, layout: bool) -> list[str]:
+    """Each page's text as pdftotext reads it (with `layout`: in columns, as laid out), or
+    none when poppler is missing."""
     if not shutil.which("pdftotext"):
         return []
+    command = ["pdftotext", *(["-layout"] if layout else []), "-enc", "UTF-8",
+               os.path.abspath(path), "-"]
     try:
-        done = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", os.path.abspath(path),
-                               "-"], capture_output=True, check=True, timeout=_LAYOUT_SECONDS)
+        done = subprocess.run(command, capture_output=True, check=True, timeout=_LAYOUT_SECONDS)
     except (OSError, subprocess.SubprocessError):
         return []  # the text layer as pypdf reads it is still there
     return done.stdout.decode("utf-8", errors="replace").split("\f")
