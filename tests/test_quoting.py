@@ -42,6 +42,15 @@ def test_a_short_sentence_takes_the_next_of_its_paragraph_but_not_the_next_parag
         "The accounts were approved."]
 
 
+def test_an_items_title_comes_with_what_follows_it() -> None:
+    text = ("E/40556 Proposed Extension and Associated Changes Ty Isaf Salem\n\n"
+            "No objections, but the council asks that the old stone wall be kept.\n\n\n\n"
+            "E/40557 New Agricultural Building at Tir Gwyn\n\nNo objections.")
+    assert quoted(text, "What comment was made on the Ty Isaf extension?", "E/40556") == [
+        "E/40556 Proposed Extension and Associated Changes Ty Isaf Salem",
+        "No objections, but the council asks that the old stone wall be kept."]
+
+
 def test_a_whereas_clause_comes_with_its_operative_words() -> None:
     text = ("R2023-084 WHEREAS it is beneficial to both parties to build the boundary road;\n"
             "NOW THEREFORE we authorize an Agreement with the Municipality of Powassan.\n")

@@ -31,6 +31,7 @@ _ADDRESSES_A_MODEL = re.compile(
     r"state)\b", re.I)
 NEIGHBOUR_MAX_CHARS = 400  # a neighbour longer than this is left in the passage
 SHORT = 140  # a sentence shorter than this takes the next one of its paragraph
+TITLE_GAP = 80  # a title line takes the next unit this close, past a blank line
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,9 @@ def neighbours(text: str, found: Sequence[Unit], index: int,
         following = found[index + 1]
         if len(unit.text) < SHORT or _adds(weight(following.text), own):
             after.append(following)
+    elif (index + 1 < len(found) and is_title_line(unit.text)
+          and found[index + 1].start - unit.end < TITLE_GAP):
+        after.append(found[index + 1])  # an item's title: what it says follows it
     keep = [n for n in before + after if len(n.text) <= NEIGHBOUR_MAX_CHARS
             and not is_heading(n.text) and len(n.text.split()) >= 3]
     return [n for n in before if n in keep], [n for n in after if n in keep]
