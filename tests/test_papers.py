@@ -142,17 +142,23 @@ def glyph_number_pdf(path: Path, lines: list[str]) -> Path:
     for line in lines:
         codes = "".join(f"{glyphs.get(c, ord(c) - 29):04X}" for c in line)
         ops.append(f"<{codes}> Tj T*")
-    stream = "\n".join([*ops, "ET"]).encode()
+    return one_page_pdf(path, "\n".join([*ops, "ET"]).encode(), [
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEE+Calibri /Encoding /Identity-H"
+        b" /DescendantFonts [6 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /ABCDEE+Calibri /DW 500"
+        b" /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>"])
+
+
+def one_page_pdf(path: Path, stream: bytes, fonts: list[bytes]) -> Path:
+    """A one-page PDF written object by object: its content `stream`, and font F1 (object
+    5) with the objects it refers to (6 on)."""
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
         b" /Resources << /Font << /F1 5 0 R >> >> >>",
         b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
-        b"<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEE+Calibri /Encoding /Identity-H"
-        b" /DescendantFonts [6 0 R] >>",
-        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /ABCDEE+Calibri /DW 500"
-        b" /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>",
+        *fonts,
     ]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
@@ -186,27 +192,8 @@ def word_by_word_pdf(path: Path, lines: list[str]) -> Path:
             ops.append(f"BT /F1 12 Tf 1 0 0 -1 {x:.2f} .5 Tm 0 -11.3 Td ({word}) Tj ET")
             x += 7.2 * (len(word) + 1)  # Courier's advance: 0.6 of its size
         ops.append("Q")
-    stream = "\n".join(ops).encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for n, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (n, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
-    path.write_bytes(bytes(out))
-    return path
+    return one_page_pdf(path, "\n".join(ops).encode("latin-1"),
+                        [b"<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>"])
 
 
 def test_pdf_read_one_word_to_a_line_is_read_again_in_lines(tmp_path: Path) -> None:
