@@ -219,6 +219,9 @@ MINUTES_OF_MANY_COUNCILS = [
      "President Bishop called the meeting to order at 2:00.\n\nCommissioners Present:  President "
      "Rob Bishop, Vice-President Jan Power.\n",
      ("Port of Yaquina", "Regular Commission Meeting", "2018-03-15")),
+    ("BARSETSHIRE COUNTY COUNCIL\n\nHIGHWAYS COMMITTEE\n\nMINUTES of the meeting held at "
+     "County Hall on 4 May 2022\n\nPresent: Councillor Proudie (Chair)\n",
+     ("Barsetshire County Council", "Highways Committee", "2022-05-04")),
     # A meeting named by the council alone is the full council's
     ("Elmbrook City Council Meeting Minutes\nMay 14, 2018\n" + "_" * 60 + "\n\nCALL TO ORDER AND "
      "ROLL CALL\nThe meeting was called to order at 7:02 p.m.\n\nPresent: Mayor Ann Hill.\n",

@@ -316,8 +316,11 @@ def _meeting_of(what: str) -> tuple[str, str]:
     meeting = re.match(r"^(?P<before>.*?)\s*\bmeeting\s+of\s+(?:the\s+)?(?P<body>.+)$", what, re.I)
     if not meeting:
         named = _COUNCIL_NAME.match(what)  # "X Community Council held their meeting"
-        if named:
-            return council_name(what), the_council_itself(named[0])
+        if named:  # ... or "X COUNTY COUNCIL / HIGHWAYS COMMITTEE / MINUTES"
+            rest = what[named.end():].strip()
+            itself = not rest or _A_MEETING.fullmatch(rest)  # "... public meeting"
+            return council_name(what), (the_council_itself(named[0]) if itself
+                                        else _committee_words(rest))
         if _MEETING_KIND.match(what):  # "General Meeting", "Ordinary Meeting"
             return "", _as_written(_MONTH_WORD.sub("", what))
         return "", _committee_words(re.sub(r"\s*\bmeeting$", "", what, flags=re.I))
