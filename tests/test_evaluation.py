@@ -151,3 +151,12 @@ def test_eval_of_a_set_folder_reports_metadata_and_checks_its_own_gates(
     missing = CliRunner().invoke(main, ["eval", "--set", str(folder), "--thresholds",
                                         str(gates)])
     assert missing.exit_code == 1 and "[councils-held-out]" in missing.output
+
+
+def test_a_note_in_brackets_is_no_part_of_a_name_even_with_a_comma_in_it() -> None:
+    from committee_qa.evaluation.metadata import agrees
+
+    gold = "Historic District Commission (special called meeting, remote online)"
+    assert agrees("committee", gold, "Historic District Commission")
+    assert not agrees("committee", gold, "Planning Commission")
+    assert agrees("council", "City of Yakima, Washington", "Yakima City Council")

@@ -21,7 +21,12 @@ from committee_qa.papers import (
     read_paper,
 )
 from committee_qa.papers.garbled import repair_garbled
-from committee_qa.papers.layout import drop_running_lines, join_wrapped_lines, vocabulary
+from committee_qa.papers.layout import (
+    drop_running_lines,
+    join_drop_capitals,
+    join_wrapped_lines,
+    vocabulary,
+)
 from committee_qa.papers.tables import table_rows
 from committee_qa.papers.text import normalise
 from conftest import CITY, COUNTY, SAMPLES
@@ -205,6 +210,14 @@ def test_pdf_read_one_word_to_a_line_is_read_again_in_lines(tmp_path: Path) -> N
     text = read_paper(word_by_word_pdf(tmp_path / "voting.pdf", lines)).text
     assert "1. The licence of Corner Cafe number 1 was granted" in text.split("\n")
     assert "March 30, 2023" in text.split("\n")
+
+
+def test_a_large_first_letter_on_its_own_line_is_put_back_on_its_word() -> None:
+    page = ("H\nISTORIC DISTRICT COMMISSION\nM\nINUTES\nA\nNEW ITEM\nThe new item was the "
+            "historic house.")
+    again = frozenset({"new", "item", "historic", "the"})
+    assert join_drop_capitals(page, again).split("\n")[:3] == [
+        "HISTORIC DISTRICT COMMISSION", "MINUTES", "A"]
 
 
 def test_text_shifted_by_a_constant_is_shifted_back() -> None:

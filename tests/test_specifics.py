@@ -78,3 +78,10 @@ def test_an_address_may_be_written_short() -> None:
                              [found]) == []
     assert missing_specifics("What did Citrus & Salt on Berkeley Road get?", found,
                              [found]) == ["Road"]
+
+
+def test_an_acronym_may_be_spelt_out_in_the_file_name() -> None:
+    found = passage("The new house at 216 South Summit Avenue was approved.",
+                    source="charlotte-historic-district-commission-2021-01-13-minutes.pdf")
+    assert missing_specifics("What did the HDC approve?", found, [found]) == []
+    assert missing_specifics("What did the ZBA approve?", found, [found]) == ["ZBA"]

@@ -251,6 +251,7 @@ def test_minutes_of_any_council_give_their_council_committee_and_meeting(
 @pytest.mark.parametrize(("heading", "committee"), [
     ("BOARD OF DIRECTORS - REGULAR MEETING AGENDA", "Board of Directors"),
     ("Board of Education Agenda", "Board of Education"),
+    ("HISTORIC DISTRICT COMMISSION REMOTE ONLINE MEETING", "Historic District Commission"),
     ("Licensing Sub-Committee: Agenda", "Licensing Sub-Committee"),
 ])
 def test_an_agenda_names_its_committee_before_the_word_agenda(heading: str,
@@ -441,6 +442,7 @@ def test_an_agenda_that_lists_the_last_minutes_is_still_an_agenda() -> None:
 def test_a_post_under_the_name_and_a_tax_named_for_councils_are_no_part_of_a_name() -> None:
     assert council_name("City of Elmhurst\nMayor Jane Doe\nLicensing Board") == "City of Elmhurst"
     assert council_name("Subject: Local Council Tax Support Scheme 2026/27") == ""
+    assert council_name("Town of Elmwood Planning Board") == "Town of Elmwood"
     assert council_name("Tintern Community Council Tax base") == ""
 
 
@@ -461,3 +463,10 @@ def test_a_date_within_an_item_is_not_the_meetings() -> None:
             "Notice: Assault in violation of M.G.L. ch. 138 s. 64.\nNo Violation\n"
             "2. Lansdowne, LLC\nDate: 05/15/2022\nNotice: Overcrowding.\nWritten Warning\n")
     assert split_pack(text)[0].meeting_date == "2023-01-05"
+
+
+def test_a_stamp_of_approval_does_not_date_the_meeting() -> None:
+    text = ("APPROVED MARCH 10, 2021\nHISTORIC DISTRICT COMMISSION\nSpecial Called Meeting "
+            "January 27, 2021\nMINUTES\nMEMBERS PRESENT: Ms. Kim Parati (Chairperson)\n"
+            "1. 1901 South Mint Street\nThe application was continued.\n")
+    assert split_pack(text)[0].meeting_date == "2021-01-27"

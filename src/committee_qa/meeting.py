@@ -99,6 +99,8 @@ _STOP = ("the|a|an|of|at|in|on|and|or|for|to|by|with|from|minutes?|meetings?|pro
          "corporation|municipality|london|"
          # posts: "City of Boston / Mayor Michelle Wu" is the city, then its mayor
          "mayor|chair(?:man|woman|person)?|clerk|councillors?|commissioners?|"
+         # a board of the town: "Town of Westwood Planning Board" is the town's board
+         "board|commission|planning|conservation|licensing|zoning|historic|"
          # Welsh councils head their papers in both languages: "Cyngor Cymuned X Community
          # Council", "Cyngor Tref ...", "Cyngor Sir ...", "Cyngor Bwrdeistref Sirol ..."
          "cyngor|cymuned|tref|sir|bwrdeistref|sirol")
@@ -361,7 +363,10 @@ def _committee_words(body: str) -> str:
 # DIRECTORS - REGULAR MEETING AGENDA".
 _PAPER_OF_MEETING = re.compile(r"(?<=\w)(?:\s*[-–:]\s*|\s+)(?:(?:ordinary|annual|special|"
                                r"extraordinary|regular|general|monthly|public)\s+)?"
-                               r"(?:meeting\s+)?(?:agenda|minutes)$", re.I)
+                               r"(?:meeting\s+)?(?:agenda|minutes)$"
+                               # "... COMMISSION REMOTE ONLINE MEETING"
+                               r"|(?<=\w)(?:\s+(?:remote|online|virtual|hybrid|regular|special|"
+                               r"public))+\s+meeting$", re.I)
 
 
 def header_committee(text: str) -> str:

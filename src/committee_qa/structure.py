@@ -321,6 +321,9 @@ _FIRST_ITEM = re.compile(r"^[ \t]*1(?:\.0)?[.)]?[ \t]+[A-Z]", re.M)
 _DATE_LABEL = re.compile(r"^(?:[A-Z][A-Za-z ]{1,30}:[^\n]*?\s)?Date:\s*(.+)$", re.M)
 
 
+_STAMPED = re.compile(r"^\W*(?:approved|adopted|confirmed|signed|draft)\b", re.I)
+
+
 def _pack_date(text: str, stated: str) -> str:
     """The date of the meeting a paper is for, from its heading: the part before its first
     numbered item (a 'Date:' within an item is that item's: a notice's, a letter's), where a
@@ -328,7 +331,9 @@ def _pack_date(text: str, stated: str) -> str:
     first = _FIRST_ITEM.search(text, 0, 2000)
     heading = text[: first.start() if first else 2000]
     header = _DATE_LABEL.search(heading)
-    dated = [line for line in heading.strip().split("\n") if len(line.strip()) < 40]
+    # ... not a stamp of when the minutes were approved ("APPROVED MARCH 10, 2021")
+    dated = [line for line in heading.strip().split("\n") if len(line.strip()) < 40
+             and not _STAMPED.match(line)]
     return ((iso_date(header.group(1)) if header else "") or labelled_date(heading)
             or page_title(text)[1] or stated or dated_line(text) or iso_date("\n".join(dated)))
 

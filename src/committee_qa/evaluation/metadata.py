@@ -76,7 +76,8 @@ def agrees(field: str, gold: str, found: str) -> bool:
     Council', but Nottingham is not Nottinghamshire; a region after a comma is optional."""
     if field not in ("council", "committee"):
         return gold == found
-    ours, theirs = _words(gold.split(",")[0]), _words(found)
+    # a note in brackets is no part of the name, commas within it included
+    ours, theirs = _words(re.sub(r"\([^)]*\)", " ", gold).split(",")[0]), _words(found)
     if not ours or not theirs:
         return False
     own = [w for w in ours if w not in _GENERIC]

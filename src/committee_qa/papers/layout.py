@@ -27,10 +27,28 @@ _COLUMN_GAP = re.compile(r"\S {3,}\S")  # cells of a row, as a layout reading sp
 
 
 def tidy_pages(pages: list[str]) -> list[str]:
-    """Pages without running heads and page numbers, with wrapped lines and words joined."""
+    """Pages without running heads and page numbers, with wrapped lines and words joined,
+    and a heading's large first letter put back on its word."""
     pages = drop_running_lines(pages)
     words = vocabulary("\n".join(pages))
-    return [join_wrapped_lines(page, words) for page in pages]
+    counts = Counter(re.findall(r"[a-z]+", "\n".join(pages).lower()))
+    again = frozenset(word for word, n in counts.items() if n > 1)
+    return [join_wrapped_lines(join_drop_capitals(page, again), words) for page in pages]
+
+
+# A large first letter set on a line of its own: "H\nISTORIC DISTRICT COMMISSION".
+_DROP_CAPITAL = re.compile(r"^([A-Z])\n([A-Z]{2,})\b", re.M)
+
+
+def join_drop_capitals(page: str, again: frozenset[str]) -> str:
+    """`page` with each letter alone on a line joined to the word after it ('M' + 'INUTES'),
+    unless that word stands elsewhere in the paper too (`again`) and their join does not (a
+    list's 'A' over 'NEW ITEM')."""
+    def joined(match: re.Match[str]) -> str:
+        word = match[1] + match[2]
+        keep = match[2].lower() in again and word.lower() not in again
+        return match[0] if keep else word
+    return _DROP_CAPITAL.sub(joined, page)
 
 
 def drop_running_lines(pages: list[str]) -> list[str]:
