@@ -319,8 +319,7 @@ _FIRST_ITEM = re.compile(r"^[ \t]*1(?:\.0)?[.)]?[ \t]+[A-Z]", re.M)
 # Its date label, at the start of a line or after another label's value ("Meeting: Cabinet
 # Date: 10 December 2025").
 _DATE_LABEL = re.compile(r"^(?:[A-Z][A-Za-z ]{1,30}:[^\n]*?\s)?Date:\s*(.+)$", re.M)
-
-
+# A stamp of the minutes' own approval, dated after the meeting.
 _STAMPED = re.compile(r"^\W*(?:approved|adopted|confirmed|signed|draft)\b", re.I)
 
 
