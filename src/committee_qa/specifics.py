@@ -93,7 +93,7 @@ class Haystack:
         self.months |= {(int(year), int(month)) for year, month in _FILED.findall(chunk.source)
                         if 1 <= int(month) <= 12}
         self._acronyms: set[str] | None = None
-        self._filed_as = re.sub(r"[-_.]+", " ", chunk.source).title()
+        self._source = chunk.source
 
     def has_word(self, word: str) -> bool:
         base = word.lower().replace("’", "'").removesuffix("'s")
@@ -106,7 +106,8 @@ class Haystack:
     def spells(self, acronym: str) -> bool:
         if self._acronyms is None:  # in the text, or the file's name ("historic-district-
             # commission-2021-01-13.pdf" spells HDC)
-            self._acronyms = _initials(self.text) | _initials(self._filed_as)
+            filed_as = re.sub(r"[-_.]+", " ", self._source).title()
+            self._acronyms = _initials(self.text) | _initials(filed_as)
         return acronym.removesuffix("s") in self._acronyms or acronym in self._acronyms
 
 

@@ -33,7 +33,7 @@ _STAMP_CHARS = 200  # a text layer shorter than this over a scan may be only a s
 _SCAN_PIXELS = 500_000  # an image this large is a scanned page, not a logo
 # A table's text layer reads one cell a line; poppler's pdftotext -layout reads it in rows.
 _SHORT_LINES = 40  # a page whose median line is shorter than this may be a table
-_LAYOUT_SECONDS = 60
+_POPPLER_SECONDS = 60  # for pdftotext to read a whole paper
 _WORD_LINES = 0.8  # a page whose lines are this share single words was read word by word
 _WORD_LINES_MIN = 20  # ... if it has this many lines (a title page may be a few words)
 
@@ -137,7 +137,7 @@ def _poppler_reading(path: Path, layout: bool) -> list[str]:
     command = ["pdftotext", *(["-layout"] if layout else []), "-enc", "UTF-8",
                os.path.abspath(path), "-"]
     try:
-        done = subprocess.run(command, capture_output=True, check=True, timeout=_LAYOUT_SECONDS)
+        done = subprocess.run(command, capture_output=True, check=True, timeout=_POPPLER_SECONDS)
     except (OSError, subprocess.SubprocessError):
         return []  # the text layer as pypdf reads it is still there
     return done.stdout.decode("utf-8", errors="replace").split("\f")
