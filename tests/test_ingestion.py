@@ -5,6 +5,7 @@ from pathlib import Path
 import numpy
 
 from committee_qa.chunking import chunk_paper
+from committee_qa.meanings import openings
 from committee_qa.papers import content_hash, read_paper
 from conftest import CITY, COUNTY, make_assistant
 
@@ -175,7 +176,10 @@ def test_papers_are_embedded_together_and_each_stored_whole(tmp_path: Path, embe
     records = store.papers()
     assert records["twin.txt"].doc_id == records["libraries-2015.txt"].doc_id
     assert all(counts[r.doc_id] == r.chunks for r in records.values())
-    assert report.chunks_embedded == sum(calls)
+    # the call embedded each passage, and each sentence weighed in them, once
+    stored = list(store.chunks())
+    sentences = {o for c in stored for o in openings(c.text)}
+    assert report.chunks_embedded == len(stored) and sum(calls) == len(stored) + len(sentences)
 
 
 def test_a_new_process_reads_the_ledger_kept_on_disk_only_at_its_generation(
@@ -236,7 +240,7 @@ def test_a_corrected_paper_embeds_only_the_passages_that_changed(tmp_path: Path,
     paper = papers / "libraries-2019.txt"
     store = make_assistant(tmp_path / "index", embedder).store
     first = ingestion.ingest([papers], store, Counting())
-    assert first.chunks_embedded == len(embedded) > 1
+    assert 1 < first.chunks_embedded < len(embedded)  # its passages, then their sentences
     old = store.papers()[paper.name].doc_id
     paper.write_text(paper.read_text(encoding="utf-8") + "\nCorrected on 5 March 2019 to "
                      "add that the Chair, Councillor Ames, gave apologies.\n", encoding="utf-8")
@@ -245,8 +249,10 @@ def test_a_corrected_paper_embeds_only_the_passages_that_changed(tmp_path: Path,
     assert report.replaced == [paper.name]
     new = store.papers()[paper.name].doc_id
     stored = sorted(store.chunks(live={new}), key=lambda c: c.index)
-    changed = [c.embedding_text for c in stored if "Councillor Ames" in c.text]
-    assert changed and embedded == changed  # the model saw the changed passages only
+    changed = [c for c in stored if "Councillor Ames" in c.text]
+    # the model saw the changed passages only, and their sentences
+    assert changed and sorted(embedded) == sorted(
+        {*(c.embedding_text for c in changed), *(o for c in changed for o in openings(c.text))})
     assert report.chunks_embedded == len(changed) < len(stored)
     assert not list(store.chunks(live={old}))  # the old version's passages are gone
     # Every passage holds the vector the model gives its text, reused or embedded afresh.

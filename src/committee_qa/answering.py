@@ -13,12 +13,14 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from .abstention import AbstentionModel
 from .asking import KIND_OF_ANSWER, answer_type, counted, kind_of_answer
 from .marks import records_decision, states_decision, without_marker
+from .meanings import MEANING_CHARS, is_weighed, stored_meanings
 from .quoting import (
     decision_after,
-    is_heading,
     is_title_line,
     neighbours,
     quotable,
@@ -45,8 +47,6 @@ _ASKS_DISCUSSION = re.compile(r"\b(discuss\w*|debat\w*|consider\w*|talk\w*)\b", 
 _FIGURE = re.compile(r"(?<![\w.])(?:£|\d)[\d,.]*\d*%?(?!\.\d)")  # 38, 4.82%, £170,000
 
 EmbedTexts = Callable[[Sequence[str]], list[list[float]]]
-# A sentence's opening carries its meaning; the model's cost grows with its length.
-MEANING_CHARS = 160
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,7 @@ class _Candidate:
     similarity: float
     score: float
     unit: int = 0  # its place among the passage's units
+    weighed: int = 0  # its place among the passage's weighed units (meanings.is_weighed)
 
 
 class Answerer:
@@ -223,10 +224,12 @@ class Answerer:
             context_terms = set(terms(passage.chunk.meeting_words))
             found_units = units(passage.chunk.text)
             unit_terms = [set(terms(u.text)) for u in found_units]
+            weighed = -1
             for i, (unit, words) in enumerate(zip(found_units, unit_terms)):
                 offset, sentence = unit.start, unit.text
-                if len(words) < 3 or is_heading(sentence):
+                if not is_weighed(unit):
                     continue
+                weighed += 1
                 # Words of the heading count for half, and of the sentence just before for a
                 # third: they say what the sentence is about ("RESOLVED to thank..." under
                 # "15 EDUCATION TRUST"; "38 ... were recruited" after "During the six-month
@@ -250,16 +253,14 @@ class Answerer:
                     score += policy.decision_bonus  # resolutions answer "what was decided"
                 if is_title_line(sentence):
                     score -= policy.title_penalty
-                found.append(_Candidate(n, offset, sentence, coverage, 0.0, score, i))
+                found.append(_Candidate(n, offset, sentence, coverage, 0.0, score, i, weighed))
         # Meaning is weighed for the most promising sentences only: it costs a model call.
         found.sort(key=lambda c: -c.score)
         shortlist = found[: self.policy.shortlist]
         if asked is not None and not any(asked.search(c.text) for c in shortlist):
             # none gives what is asked: the best two that do are weighed too
             shortlist += [c for c in found[self.policy.shortlist:] if asked.search(c.text)][:2]
-        # The opening of a sentence carries its meaning; long ones would cost the most.
-        similarities = self._similarities(question, [c.text[:MEANING_CHARS] for c in shortlist],
-                                          question_vector)
+        similarities = self._similarities(question, shortlist, passages, question_vector)
         rescored = [
             replace(c, similarity=s, score=c.score + self.policy.meaning_weight * max(s, 0.0))
             for c, s in zip(shortlist, similarities)
@@ -267,15 +268,28 @@ class Answerer:
         rescored.sort(key=lambda c: -c.score)
         return rescored
 
-    def _similarities(self, question: str, sentences: list[str],
+    def _similarities(self, question: str, shortlist: Sequence[_Candidate],
+                      passages: Sequence[Passage],
                       question_vector: Sequence[float] | None) -> list[float]:
-        if self.embed is None or not sentences:
-            return [0.0] * len(sentences)
-        if question_vector is None:  # one model call for the question and the sentences
-            q, *vectors = self.embed([question, *sentences])
-        else:
-            q, vectors = list(question_vector), self.embed(sentences)
-        return [sum(a * b for a, b in zip(q, v)) for v in vectors]
+        """Each sentence's closeness in meaning to the question: from the vectors stored
+        with its passage (meanings.py), or from the model for a passage stored without
+        them; the opening of a sentence carries its meaning (meanings.MEANING_CHARS)."""
+        if not shortlist or (self.embed is None and question_vector is None):
+            return [0.0] * len(shortlist)
+        if question_vector is None:
+            assert self.embed is not None
+            question_vector = self.embed([question])[0]
+        q = np.asarray(question_vector, dtype=np.float32)
+        stored = {n: stored_meanings(passages[n].chunk, len(q))
+                  for n in {c.passage for c in shortlist}}
+        missing = [c.text[:MEANING_CHARS] for c in shortlist if stored[c.passage] is None]
+        made = iter(self.embed(missing) if missing and self.embed is not None else [])
+        found = []
+        for c in shortlist:
+            rows = stored[c.passage]
+            vector = rows[c.weighed] if rows is not None else next(made, None)
+            found.append(0.0 if vector is None else float(np.dot(vector, q)))
+        return found
 
     def _compose(self, question: str, passages: Sequence[Passage],
                  candidates: list[_Candidate], weights: dict[str, float]) -> Answer:

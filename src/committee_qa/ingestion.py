@@ -14,6 +14,7 @@ from typing import Protocol
 from .chunking import chunk_paper
 from .errors import PaperError
 from .library import Library
+from .meanings import is_current, openings, pack
 from .papers import (
     MAX_PAPER_BYTES,
     check_supported,
@@ -155,9 +156,9 @@ def ingest(paths: Sequence[Path], store: Store, embedder: ChunkEmbedder, *,
             return
         # A corrected paper keeps the vectors of the passages it shares with the version
         # it replaces: only the passages whose text changed are embedded again.
-        earlier = store.embedded([known[p.record.source] for p in pending
-                                  if p.record.source in known])
-        embedded, fresh = _embed_together(pending, embedder, earlier)
+        earlier, meant = store.embedded([known[p.record.source] for p in pending
+                                         if p.record.source in known])
+        embedded, fresh = _embed_together(pending, embedder, earlier, meant)
         mark()
         # One write for the passages of all these papers, then one for their ledger
         # records: a paper is searchable only once all its passages are stored.
@@ -230,19 +231,27 @@ class _Pending:
 
 
 def _embed_together(papers: Sequence[_Pending], embedder: ChunkEmbedder,
-                    known: Mapping[str, list[float]],
+                    known: Mapping[str, list[float]], meant: Mapping[str, str],
                     ) -> tuple[list[tuple[_Pending, list[list[float]]]], dict[str, int]]:
-    """Each paper with its chunks' vectors, from one call of the model for all the texts
-    not `known` already (stored vectors by the text embedded; a text twice among them is
-    embedded once); and how many chunks of each paper (by doc_id) took a vector from the
-    model rather than from `known`."""
-    texts = [c.embedding_text for p in papers for c in p.chunks]
-    new = list(dict.fromkeys(t for t in texts if t not in known))
-    vectors = dict(known)
-    vectors.update(zip(new, embedder.embed_texts(new) if new else []))
+    """Each paper with its chunks' vectors and its chunks carrying their sentences' vectors
+    (meanings.py), from one call of the model for all the texts not known already: `known`
+    holds stored vectors by the text embedded, `meant` stored sentences' vectors by passage
+    text; a text twice among them is embedded once. And how many chunks of each paper (by
+    doc_id) took a vector from the model rather than from `known`."""
+    meant = {text: packed for text, packed in meant.items() if is_current(text, packed)}
+    passages = list(dict.fromkeys(c.text for p in papers for c in p.chunks
+                                  if c.text not in meant))
+    new = list(dict.fromkeys([*(c.embedding_text for p in papers for c in p.chunks
+                                if c.embedding_text not in known),
+                              *(o for text in passages for o in openings(text))]))
+    vectors = {**known, **dict(zip(new, embedder.embed_texts(new) if new else []))}
+    packed = {**meant, **{text: pack(text, [vectors[o] for o in openings(text)])
+                          for text in passages}}
     out, fresh = [], {}
     for paper in papers:
-        out.append((paper, [vectors[c.embedding_text] for c in paper.chunks]))
+        chunks = [replace(c, meanings=packed[c.text]) for c in paper.chunks]
+        out.append((replace(paper, chunks=chunks),
+                    [vectors[c.embedding_text] for c in paper.chunks]))
         fresh[paper.record.doc_id] = sum(c.embedding_text not in known for c in paper.chunks)
     return out, fresh
 

@@ -90,6 +90,8 @@ class Chunk:
     paragraph: str = ""  # "3.2", "(r)", "7": where the chunk starts
     last_paragraph: str = ""  # the last paragraph it reaches (not stored)
     access: str = "public"  # or "restricted": exempt information, a "Part B" paper
+    # the vectors of the sentences the answerer weighs, packed (meanings.py); '' if not made
+    meanings: str = field(default="", repr=False)
 
     @property
     def chunk_id(self) -> str:

@@ -447,12 +447,15 @@ class Store:
                              for i, v in zip(page["ids"], page["embeddings"]))
         return [found[c.chunk_id] for c in chunks]
 
-    def embedded(self, records: Sequence[PaperRecord]) -> dict[str, list[float]]:
+    def embedded(self, records: Sequence[PaperRecord],
+                 ) -> tuple[dict[str, list[float]], dict[str, str]]:
         """The vectors stored for the passages of these papers, by the text the model
-        embedded for each (`Chunk.embedding_text`): what a corrected paper may reuse. Read
-        by chunk id (`<doc_id>:<n>` for each of a record's passages): at a million passages
-        Chroma finds ids far sooner than it filters on doc_id."""
+        embedded for each (`Chunk.embedding_text`), and their sentences' vectors, packed,
+        by passage text: what a corrected paper may reuse. Read by chunk id (`<doc_id>:<n>`
+        for each of a record's passages): at a million passages Chroma finds ids far sooner
+        than it filters on doc_id."""
         found: dict[str, list[float]] = {}
+        meant: dict[str, str] = {}
         ids = [i for r in records for i in _chunk_ids(r.doc_id, r.chunks)]
         for level, collection in self._by_access.items():
             for first in range(0, len(ids), _PAGE):
@@ -460,9 +463,11 @@ class Store:
                                       include=["metadatas", "documents", "embeddings"])
                 for meta, text, vector in zip(page["metadatas"], page["documents"],
                                               page["embeddings"]):
-                    found[_chunk_from(meta, text, level).embedding_text] = [
-                        float(x) for x in vector]
-        return found
+                    chunk = _chunk_from(meta, text, level)
+                    found[chunk.embedding_text] = [float(x) for x in vector]
+                    if chunk.meanings:
+                        meant[chunk.text] = chunk.meanings
+        return found, meant
 
     def count_chunks(self, access: Sequence[str] = ACCESS_LEVELS) -> int:
         return sum(int(self._by_access[level].count()) for level in access)
@@ -567,6 +572,8 @@ def _chunk_metadata(chunk: Chunk) -> dict[str, Any]:
     meta.update({name: getattr(chunk, name) for name in PLACE_FIELDS})
     if chunk.page is not None:
         meta["page"] = chunk.page
+    if chunk.meanings:
+        meta["meanings"] = chunk.meanings
     return meta
 
 
@@ -578,4 +585,5 @@ def _chunk_from(meta: dict[str, Any], text: str, access: str) -> Chunk:
         page=int(meta["page"]) if meta.get("page") is not None else None,
         start=int(meta.get("start", 0)), end=int(meta.get("end", 0)),
         **{name: str(meta.get(name, "")) for name in PLACE_FIELDS}, access=access,
+        meanings=str(meta.get("meanings", "")),
     )
