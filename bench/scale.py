@@ -3,7 +3,8 @@
 Embedding a million passages takes hours on this machine, so here the passages are the
 generator's papers read and chunked by the product as ingest reads them, with synthetic
 vectors (seeded, normalised random: Chroma's index works as hard as on real ones, but
-dense search finds nothing by meaning, so answers rest on the keyword side). Measured:
+dense search finds nothing by meaning, so answers rest on the keyword side), and each
+passage's sentences' vectors (meanings.py) are synthetic too. Measured:
 Chroma add, the keyword indexes built from Chroma, cold start and question latency in a
 fresh process (with and without filters), one paper changed through the product's own
 ingest (embedded for real), peak memory, and a replica of a real `chroma run` server
@@ -28,6 +29,7 @@ import shutil
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -44,6 +46,7 @@ from run import RESULTS, question_set  # noqa: E402
 from committee_qa.chunking import chunk_paper  # noqa: E402
 from committee_qa.config import Settings  # noqa: E402
 from committee_qa.ingestion import paper_identity  # noqa: E402
+from committee_qa.meanings import openings, pack  # noqa: E402
 from committee_qa.papers import read_paper  # noqa: E402
 from committee_qa.schema import PaperRecord  # noqa: E402
 from committee_qa.store import Store  # noqa: E402
@@ -120,6 +123,11 @@ def build(run: Scale) -> None:
 
     def flush() -> None:
         chunks = [c for _, cs in batch for c in cs]
+        with stages.timed("sentence meanings (the product's sentences, synthetic vectors)"):
+            # Each passage carries its weighed sentences' vectors, as ingest stores them.
+            chunks = [replace(c, meanings=pack(c.text, vectors(
+                run.args.seed * 1_000_003 + number + 7919 * i, len(openings(c.text)))))
+                for i, c in enumerate(chunks)]
         with stages.timed("Chroma add (write_chunks)"):
             store.write_chunks(chunks, vectors(run.args.seed * 1_000_003 + number,
                                                len(chunks)).tolist())

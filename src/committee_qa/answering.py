@@ -254,7 +254,8 @@ class Answerer:
                 if is_title_line(sentence):
                     score -= policy.title_penalty
                 found.append(_Candidate(n, offset, sentence, coverage, 0.0, score, i, weighed))
-        # Meaning is weighed for the most promising sentences only: it costs a model call.
+        # Meaning is weighed for the most promising sentences only: for a passage stored
+        # without its sentences' vectors (meanings.py), it costs a model call.
         found.sort(key=lambda c: -c.score)
         shortlist = found[: self.policy.shortlist]
         if asked is not None and not any(asked.search(c.text) for c in shortlist):
