@@ -204,7 +204,7 @@ def instrument(assistant: Any, stages: Stages) -> None:
     for name in ("write_chunks", "commit_papers", "sweep", "papers", "chunks"):
         stages.wrap(assistant.store, name, f"store.{name}")
     stages.wrap(assistant.retriever, "refresh", "retriever.refresh (keyword index update)")
-    stages.wrap(assistant, "_make_answerer", "assistant._make_answerer (register, idf)")
+    stages.wrap(assistant.readers, "_make_answerer", "readers._make_answerer (register, idf)")
 
 
 def timed_ingest(assistant: Any, stages: Stages, papers: Path) -> dict[str, Any]:
