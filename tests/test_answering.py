@@ -129,3 +129,25 @@ def test_a_date_in_the_question_does_not_wall_off_a_paper_of_unknown_date(
                                  "on 24 July 2018?")
     assert not answer.abstained, answer.reason
     assert "£45 a year" in answer.text and answer.citations[0].source == "undated.txt"
+
+
+def test_a_sentence_reads_with_the_item_it_sits_in_even_across_passages(embedder) -> None:
+    from committee_qa.answering import Answerer
+    from committee_qa.schema import Chunk, Passage
+
+    opening = ("3. 120 Hemlock Drive – Request for Minor Modification – Mezini. Mr Merrikin "
+               "explains the pool house and patio change.\nThe agent found the site a mess.")
+    motion = ("Motion made by Ms. Odeh, seconded by Ms. Maneva, to approve the changes to "
+              "the plan with the condition that all debris be placed in the dumpster on "
+              "site. Unanimous.\n\n4. Lot 7, Blue Hill Drive – Request for a Certificate "
+              "of Compliance. The files were archived.")
+    first = Chunk(doc_id="w", index=0, text=opening, source="westwood.txt", title="")
+    second = Chunk(doc_id="w", index=1, text=motion, source="westwood.txt", title="")
+    question = "On what condition was the 120 Hemlock Drive plan change approved?"
+    answerer = Answerer(lambda term: 1.0, embed=embedder.embed_texts)
+    found = [Passage(chunk=first, score=1.0), Passage(chunk=second, score=0.9)]
+    assert "dumpster" in answerer.answer(question, found).text
+    # the same motion found without the passage that opens its item has nothing to say
+    # about 120 Hemlock Drive
+    alone = answerer.answer(question, [Passage(chunk=second, score=0.9)])
+    assert "dumpster" not in alone.text

@@ -8,6 +8,7 @@ from committee_qa.marks import (
     PARAGRAPH_MARK,
     PARAGRAPH_OPENING,
     RESOLUTION,
+    opens_item,
     states_decision,
     without_marker,
 )
@@ -67,3 +68,14 @@ def test_words_of_deciding_inside_a_sentence_are_no_decision(text: str) -> None:
 def test_the_register_takes_the_word_of_a_resolution_on_any_line() -> None:
     text = "Minute 5\n - RESOLVED that X.\nAGREED to Y.\nThat Z.\nThe Committee agreed W."
     assert [m[1] for m in RESOLUTION.finditer(text)] == ["RESOLVED", "AGREED"]
+
+
+def test_an_item_opens_where_its_line_starts_with_its_mark() -> None:
+    text = ("Unanimous.\n3. 120 Hemlock Drive – Request for Minor Modification. The agent "
+            "visited.\n(b) That the report be noted.\nMotion made by Ms. Odeh.")
+    assert opens_item(text, text.index("3."))
+    assert opens_item(text, text.index("120 Hemlock"))  # only the mark stands before it
+    assert opens_item(text, text.index("That the report"))
+    assert not opens_item(text, text.index("The agent"))  # later on the item's line
+    assert not opens_item(text, text.index("Motion made"))
+    assert not opens_item(text, 0)

@@ -17,7 +17,7 @@ import numpy as np
 
 from .abstention import AbstentionModel
 from .asking import KIND_OF_ANSWER, answer_type, counted, kind_of_answer
-from .marks import records_decision, states_decision, without_marker
+from .marks import opens_item, records_decision, states_decision, without_marker
 from .meanings import MEANING_CHARS, is_weighed, stored_meanings
 from .quoting import (
     decision_after,
@@ -215,6 +215,9 @@ class Answerer:
         # is asked (a person, a date).
         bonus_for = None if wants_figure and not _ASKS_WHEN.search(question) else asked
         found: list[_Candidate] = []
+        # A passage goes on with the item the passage before it in its paper opened, when
+        # that one was found too: its words carry over.
+        by_place = {(p.chunk.doc_id, p.chunk.index): p.chunk.text for p in passages}
         for n, passage in enumerate(passages):
             if usable is not None and n not in usable:
                 continue
@@ -225,8 +228,13 @@ class Answerer:
             found_units = units(passage.chunk.text)
             unit_terms = [set(terms(u.text)) for u in found_units]
             weighed = -1
+            # the words opening the numbered item the sentence is in
+            item = _last_item(by_place.get((passage.chunk.doc_id, passage.chunk.index - 1), ""))
             for i, (unit, words) in enumerate(zip(found_units, unit_terms)):
                 offset, sentence = unit.start, unit.text
+                opens = opens_item(passage.chunk.text, offset)
+                if opens:
+                    item = words
                 if not is_weighed(unit):
                     continue
                 weighed += 1
@@ -241,7 +249,10 @@ class Answerer:
                         covered += weight
                     elif term in heading_terms:
                         covered += policy.heading_share * weight
-                    elif term in before:
+                    elif term in before or (term in item and not opens):
+                        # ... and so do the words opening its item ("3. 120 Hemlock Drive –
+                        # Request for Minor Modification ..." over "Motion made by ... to
+                        # approve the changes ...")
                         covered += policy.before_share * weight
                 coverage = covered / total
                 score = policy.coverage_weight * coverage - policy.rank_penalty * n
@@ -343,6 +354,17 @@ class Answerer:
                                      bool(_ASKS_DECISION.search(question)))
         dated = len(dates) > 1 or bool(_ASKS_WHEN.search(question)) and any(dates)
         return Answer(question, sentences, citations, abstained=False, dated=dated)
+
+
+def _last_item(text: str) -> set[str]:
+    """The words opening the last numbered or bulleted item of a passage (none if none)."""
+    found = units(text)
+    for i in range(len(found) - 1, -1, -1):
+        if opens_item(text, found[i].start):
+            # "3." may stand alone: the words come with the unit after it
+            words = set(terms(found[i].text))
+            return words or (set(terms(found[i + 1].text)) if i + 1 < len(found) else set())
+    return set()
 
 
 def _with_neighbours(chosen: Sequence[_Candidate], passages: Sequence[Passage],

@@ -49,6 +49,14 @@ def records_decision(text: str) -> bool:
     return states_decision(text) or bool(_RECORDS_DECISION.search(text))
 
 
+def opens_item(text: str, start: int) -> bool:
+    """Whether what starts at `start` in `text` opens a numbered or bulleted item: its line
+    begins with the item's mark, and nothing but the mark stands before it."""
+    line = text.rfind("\n", 0, start) + 1
+    mark = PARAGRAPH_MARK.match(text, line)
+    return mark is not None and not text[mark.end() : start].strip()
+
+
 def without_marker(line: str) -> str:
     """The line without the list marker it opens with ('(b) That ...' -> 'That ...')."""
     return LIST_ITEM.sub("", line, count=1)
