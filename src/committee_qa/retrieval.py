@@ -25,9 +25,9 @@ Mode = Literal["hybrid", "dense", "keyword"]
 # tuning half and the samples and lost on the held-out half: hit@1 66.9 -> 66.5%,
 # declines unanswerable 51.1 -> 48.9%. Not kept. Nor was ranking the first 10 fused again
 # by their closest sentence's meaning, from the vectors stored with them (meanings.py), at
-# weight 0.5: hit@1 61.5 -> 62.4% on the tuning half and 64.2 -> 68.4% on the samples, but
-# declines answerable 4.9 -> 5.0% there, over its gate, and on the held-out half hit@1
-# 66.5 -> 66.9%, still below keyword alone (68.2%), while answer correct fell 82.9 -> 82.4%.)
+# weight 0.5: hit@1 61.5 -> 62.4% on the tuning half (where declines answerable rose 4.9 ->
+# 5.0%, over its gate) and 64.2 -> 68.4% on the samples; on the held-out half hit@1 66.5 ->
+# 66.9%, still below keyword alone (68.2%), while answer correct fell 82.9 -> 82.4%.)
 MEANING_WEIGHT = 0.75
 # What a passage of the council or committee a question names (or of one unknown) adds to
 # its fused score, which otherwise lies in about -0.75..1.75: enough to rank the named
