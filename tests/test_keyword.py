@@ -168,6 +168,22 @@ def test_filters_hold_inside_the_search_and_counts_are_exact(papers) -> None:
         c.chunk_id for c in every if {"tribun", "respit"} & set(terms(c.search_text))}
 
 
+def test_a_filter_of_dates_admits_those_dates_and_not_the_days_between() -> None:
+    dates = ("2019-01-08", "2019-02-12", "2019-03-12", "2019-04-09", "")
+    every = [Chunk(doc_id=f"p{n}", index=i, source=f"p{n}.txt", title="", meeting_date=date,
+                   text="budget overspend libraries", doc_type="minutes")
+             for n, date in enumerate(dates) for i in range(n + 1)]
+    search = index_of(None, every)
+    for wanted in (["2019-01-08", "2019-03-12"], ["2019-02-12", "2019-03-12", ""],
+                   ["2019-04-09"], ["2018-05-05"], [""], []):
+        admitted = {c.chunk_id for c in every if c.meeting_date in wanted}
+        where = {"meeting_date": wanted}
+        assert search.count(where) == len(admitted), wanted
+        assert set(search.ids(where)) == admitted, wanted
+        assert {cid for cid, _ in search.search("budget", 100, where)} == admitted, wanted
+        assert search.inside([c.chunk_id for c in every], where) == admitted, wanted
+
+
 def test_an_index_another_version_wrote_or_damaged_is_opened_empty(tmp_path: Path,
                                                                    papers, caplog) -> None:
     index_of(tmp_path, papers["p0"])

@@ -9,7 +9,7 @@ import numpy
 import pytest
 
 from committee_qa.answering import Answerer
-from committee_qa.meanings import is_current, openings, pack, stored_meanings, unpack
+from committee_qa.meanings import is_current, openings, pack, unpack
 from committee_qa.schema import Chunk, Passage
 from conftest import make_assistant, write_minutes
 
@@ -37,7 +37,7 @@ def test_packed_vectors_read_back_as_close_as_the_model_gives_them(embedder) -> 
     assert len(sentences) == 3  # the heading in capitals is not weighed
     vectors = embedder.embed_texts(sentences)
     packed = pack(PASSAGE, vectors)
-    rows = unpack(PASSAGE, packed, embedder.dimension)
+    rows = unpack(sentences, packed, embedder.dimension)
     question = numpy.array(embedder.embed_query("How many visits did the libraries have?"))
     assert rows is not None and rows.shape == (3, embedder.dimension)
     assert numpy.abs(rows @ question - numpy.array(vectors) @ question).max() < 0.01
@@ -45,9 +45,9 @@ def test_packed_vectors_read_back_as_close_as_the_model_gives_them(embedder) -> 
     assert is_current(PASSAGE, packed)
     # vectors packed for other sentences are never read as this passage's
     changed = PASSAGE.replace("rose to 41,000", "fell to 39,000")
-    assert not is_current(changed, packed) and unpack(changed, packed, 384) is None
-    assert unpack(PASSAGE, packed, 128) is None and unpack(PASSAGE, "", 384) is None
-    assert unpack(PASSAGE, "not base64!", 384) is None
+    assert not is_current(changed, packed) and unpack(openings(changed), packed, 384) is None
+    assert unpack(sentences, packed, 128) is None and unpack(sentences, "", 384) is None
+    assert unpack(sentences, "not base64!", 384) is None
     assert pack(PASSAGE, []) == ""
 
 
@@ -62,7 +62,7 @@ def test_an_ingest_stores_each_passage_with_its_sentences_vectors(tmp_path: Path
     weighed = [c for c in stored if openings(c.text)]
     assert weighed
     for chunk in weighed:
-        rows = stored_meanings(chunk, embedder.dimension)
+        rows = unpack(openings(chunk.text), chunk.meanings, embedder.dimension)
         model = numpy.array(embedder.embed_texts(openings(chunk.text)))
         assert rows is not None and rows.shape == model.shape
         assert (numpy.sum(rows * model, axis=1) / numpy.linalg.norm(rows, axis=1)).min() > 0.99

@@ -18,8 +18,9 @@ import numpy as np
 from .abstention import AbstentionModel
 from .asking import KIND_OF_ANSWER, answer_type, counted, kind_of_answer
 from .marks import opens_item, records_decision, states_decision, without_marker
-from .meanings import MEANING_CHARS, is_weighed, stored_meanings
+from .meanings import MEANING_CHARS, is_weighed, unpack
 from .quoting import (
+    Unit,
     decision_after,
     is_title_line,
     neighbours,
@@ -215,9 +216,17 @@ class Answerer:
         # is asked (a person, a date).
         bonus_for = None if wants_figure and not _ASKS_WHEN.search(question) else asked
         found: list[_Candidate] = []
+        split: dict[int, list[Unit]] = {}  # each passage's sentences, split once
+
+        def sentences_of(n: int) -> list[Unit]:
+            if n not in split:
+                split[n] = units(passages[n].chunk.text)
+            return split[n]
+
         # A passage goes on with the item the passage before it in its paper opened, when
         # that one was found too: its words carry over.
-        by_place = {(p.chunk.doc_id, p.chunk.index): p.chunk.text for p in passages}
+        by_place = {(p.chunk.doc_id, p.chunk.index): n for n, p in enumerate(passages)}
+        opened: dict[int, list[str]] = {}  # each passage's weighed sentences' openings
         for n, passage in enumerate(passages):
             if usable is not None and n not in usable:
                 continue
@@ -225,11 +234,13 @@ class Answerer:
             # Words naming the paper's meeting (council, committee, date, title) pick the
             # paper, not the sentence: every sentence of the paper has them.
             context_terms = set(terms(passage.chunk.meeting_words))
-            found_units = units(passage.chunk.text)
+            found_units = sentences_of(n)
             unit_terms = [set(terms(u.text)) for u in found_units]
-            weighed = -1
+            opened[n] = []
             # the words opening the numbered item the sentence is in
-            item = _last_item(by_place.get((passage.chunk.doc_id, passage.chunk.index - 1), ""))
+            before_n = by_place.get((passage.chunk.doc_id, passage.chunk.index - 1))
+            item = set() if before_n is None else _last_item(passages[before_n].chunk.text,
+                                                             sentences_of(before_n))
             for i, (unit, words) in enumerate(zip(found_units, unit_terms)):
                 offset, sentence = unit.start, unit.text
                 opens = opens_item(passage.chunk.text, offset)
@@ -237,7 +248,8 @@ class Answerer:
                     item = words
                 if not is_weighed(unit):
                     continue
-                weighed += 1
+                weighed = len(opened[n])
+                opened[n].append(sentence[:MEANING_CHARS])
                 # Words of the heading count for half, and of the sentence just before for a
                 # third: they say what the sentence is about ("RESOLVED to thank..." under
                 # "15 EDUCATION TRUST"; "38 ... were recruited" after "During the six-month
@@ -272,7 +284,8 @@ class Answerer:
         if asked is not None and not any(asked.search(c.text) for c in shortlist):
             # none gives what is asked: the best two that do are weighed too
             shortlist += [c for c in found[self.policy.shortlist:] if asked.search(c.text)][:2]
-        similarities = self._similarities(question, shortlist, passages, question_vector)
+        similarities = self._similarities(question, shortlist, passages, opened,
+                                          question_vector)
         rescored = [
             replace(c, similarity=s, score=c.score + self.policy.meaning_weight * max(s, 0.0))
             for c, s in zip(shortlist, similarities)
@@ -281,18 +294,19 @@ class Answerer:
         return rescored
 
     def _similarities(self, question: str, shortlist: Sequence[_Candidate],
-                      passages: Sequence[Passage],
+                      passages: Sequence[Passage], opened: dict[int, list[str]],
                       question_vector: Sequence[float] | None) -> list[float]:
         """Each sentence's closeness in meaning to the question: from the vectors stored
-        with its passage (meanings.py), or from the model for a passage stored without
-        them; the opening of a sentence carries its meaning (meanings.MEANING_CHARS)."""
+        with its passage (meanings.py) for the openings `opened` of its weighed sentences,
+        or from the model for a passage stored without them; the opening of a sentence
+        carries its meaning (meanings.MEANING_CHARS)."""
         if not shortlist or (self.embed is None and question_vector is None):
             return [0.0] * len(shortlist)
         if question_vector is None:
             assert self.embed is not None
             question_vector = self.embed([question])[0]
         q = np.asarray(question_vector, dtype=np.float32)
-        stored = {n: stored_meanings(passages[n].chunk, len(q))
+        stored = {n: unpack(opened[n], passages[n].chunk.meanings, len(q))
                   for n in {c.passage for c in shortlist}}
         missing = [c.text[:MEANING_CHARS] for c in shortlist if stored[c.passage] is None]
         made = iter(self.embed(missing) if missing and self.embed is not None else [])
@@ -356,9 +370,9 @@ class Answerer:
         return Answer(question, sentences, citations, abstained=False, dated=dated)
 
 
-def _last_item(text: str) -> set[str]:
-    """The words opening the last numbered or bulleted item of a passage (none if none)."""
-    found = units(text)
+def _last_item(text: str, found: Sequence[Unit]) -> set[str]:
+    """The words opening the last numbered or bulleted item of a passage (none if none),
+    whose sentences are `found`."""
     for i in range(len(found) - 1, -1, -1):
         if opens_item(text, found[i].start):
             # "3." may stand alone: the words come with the unit after it

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 import numpy as np
 
 from .quoting import Unit, is_heading, units
-from .schema import Chunk
 from .text import terms
 
 # A sentence's opening carries its meaning; the model's cost grows with its length.
@@ -44,16 +43,17 @@ def pack(text: str, vectors: Sequence[Sequence[float]]) -> str:
     scales[scales == 0] = 1.0
     steps = np.clip(np.rint(matrix / scales[:, None]), -127, 127).astype(np.int8)
     rows = [s.astype(np.float16).tobytes() + row.tobytes() for s, row in zip(scales, steps)]
-    return base64.b64encode(_mark(text) + b"".join(rows)).decode("ascii")
+    return base64.b64encode(_mark(openings(text)) + b"".join(rows)).decode("ascii")
 
 
-def unpack(text: str, packed: str, dimension: int) -> np.ndarray | None:
-    """The vectors `pack` stored for the openings of `text`, one row each; None when there
-    are none, or they are not those of its openings as this version reads them (a passage
-    stored before the sentences were split otherwise), or not of this length."""
+def unpack(opened: Sequence[str], packed: str, dimension: int) -> np.ndarray | None:
+    """The vectors `pack` stored for a passage whose weighed sentences open with `opened`
+    (`openings`), one row each; None when there are none, or they are not those of these
+    openings (a passage stored before its sentences were split otherwise), or not of this
+    length."""
     data = _decoded(packed)
     width = 2 + dimension
-    if len(data) <= 4 or (len(data) - 4) % width or data[:4] != _mark(text):
+    if len(data) <= 4 or (len(data) - 4) % width or data[:4] != _mark(opened):
         return None
     rows = np.frombuffer(data[4:], dtype=np.uint8).reshape(-1, width)
     scales = rows[:, :2].copy().view(np.float16).astype(np.float32)
@@ -61,14 +61,9 @@ def unpack(text: str, packed: str, dimension: int) -> np.ndarray | None:
     return steps * scales
 
 
-def stored_meanings(chunk: Chunk, dimension: int) -> np.ndarray | None:
-    """The vectors stored with a passage for its weighed sentences, in their order, or None."""
-    return unpack(chunk.text, chunk.meanings, dimension)
-
-
 def is_current(text: str, packed: str) -> bool:
     """Whether vectors packed for a passage are of its openings as this version reads them."""
-    return _decoded(packed)[:4] == _mark(text)
+    return _decoded(packed)[:4] == _mark(openings(text))
 
 
 def _decoded(packed: str) -> bytes:
@@ -79,6 +74,6 @@ def _decoded(packed: str) -> bytes:
         return b""
 
 
-def _mark(text: str) -> bytes:
-    """Four bytes that tell the openings of `text` from others'."""
-    return zlib.crc32("\n".join(openings(text)).encode("utf-8")).to_bytes(4, "big")
+def _mark(opened: Sequence[str]) -> bytes:
+    """Four bytes that tell these openings from others'."""
+    return zlib.crc32("\n".join(opened).encode("utf-8")).to_bytes(4, "big")

@@ -3,11 +3,13 @@ score. Both searches give chunk ids; the passages ranked first are read from the
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Literal, Protocol
 
-from .filters import in_dates, matches_committee
+from .filters import matches_committee
 from .keyword import KeywordSearch
 from .schema import Access, Chunk, Decision, Filters, Passage, readable
 from .store import Store
@@ -46,6 +48,11 @@ BROAD_FILTER = 0.25
 # and keyword search, which holds every filter exactly, finds the rest.
 LARGE_INDEX = 50_000
 NEAREST_AT_SCALE = 300
+# Keyword searches run in these threads while Chroma searches in the asking one: both
+# release the GIL, so on two cores they overlap (bench/scale.py at a million passages:
+# question p50 57.0 -> 50.8 ms, the same answers). The model embedding the question uses
+# both cores already, so it is not overlapped.
+_WORKERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="keyword-search")
 
 
 class QueryEmbedder(Protocol):
@@ -157,41 +164,53 @@ class HybridRetriever:
         preferred: set[str] = set()
         # Without filters some passage is inside: each value liked is one the view holds,
         # and a committee is liked only with a council that has it (`_liked`).
+        # (with mode "keyword" there is no vector, and no dense search asks for one)
+        nearest = _Nearest(self.store, vector if vector is not None else (), readable(access))
+        dense: Found = []
         if not liked or (wanted and not view.keyword.count(inside)):
-            dense, keyword = self._search(question, vector, mode, view, access, wanted)
+            keyword = self._keyword(question, mode, view, wanted)
+            if mode != "keyword":
+                dense = self._dense(nearest, view, wanted)
+            found = keyword.result()
         else:
             # The preferred passages are searched on their own, so that they are found even
             # where other councils' papers would fill the searches' depth. The others are
-            # still found by their words, and by meaning when too few preferred are near
-            # (searching them by meaning too changed no answer in bench/run.py, and cost a
-            # second Chroma query).
-            dense, keyword = self._search(question, vector, mode, view, access, inside)
-            elsewhere: Mode | None = mode if len(dense) < self.depth else (
-                None if mode == "dense" else "keyword")
-            if elsewhere is not None:
-                more_dense, more_keyword = self._search(question, vector, elsewhere, view,
-                                                        access, wanted)
-                dense, keyword = _merged(dense, more_dense), _merged(keyword, more_keyword)
-            preferred = view.keyword.inside({i for i, _ in [*dense, *keyword]}, liked)
+            # still found by their words, and by meaning when too few preferred are near.
+            keyword = self._keyword(question, mode, view, inside)
+            more_keyword = self._keyword(question, mode, view, wanted)
+            if mode != "keyword":
+                dense = self._dense(nearest, view, inside)
+            found = keyword.result()
+            # What these searches found lies inside the preferred values.
+            preferred = {i for i, _ in [*dense, *found]}
+            more_dense = (self._dense(nearest, view, wanted)
+                          if mode != "keyword" and len(dense) < self.depth else [])
+            more_found = more_keyword.result()
+            dense, found = _merged(dense, more_dense), _merged(found, more_found)
+            preferred |= view.keyword.inside(
+                {i for i, _ in [*more_dense, *more_found]} - preferred, liked)
         similarity = dict(dense)
-        best = fuse(dense, keyword, preferred=preferred, boost=NAMED_BOOST)[:k]
+        best = fuse(dense, found, preferred=preferred, boost=NAMED_BOOST)[:k]
         # Only the passages handed on are read from the store.
         chunks = self.chunks([cid for cid, _ in best], access)
         return [Passage(chunk=chunks[cid], score=score, dense_similarity=similarity.get(cid))
                 for cid, score in best if cid in chunks]
 
-    def _search(self, question: str, vector: Sequence[float] | None, mode: Mode, view: View,
-                access: Access, where: dict[str, list[str]]) -> tuple[Found, Found]:
-        """Both searches, each switched off by `mode`, inside `where` when given."""
-        dense: Found = []
-        keyword: Found = []
-        if mode != "keyword" and vector is not None:
-            dense = self._dense(vector, view, access, where)
-        if mode != "dense":
+    def _keyword(self, question: str, mode: Mode, view: View,
+                 where: dict[str, list[str]]) -> Future[Found]:
+        """The keyword search inside `where` (none if `mode` is "dense"), started in a
+        worker thread: tantivy searches while Chroma does, on the other core."""
+        if mode == "dense":
+            done: Future[Found] = Future()
+            done.set_result([])
+            return done
+
+        def search() -> Found:
             # A paper replaced by another process since the view was made drops out.
-            keyword = [(cid, s) for cid, s in view.keyword.search(question, self.depth, where)
-                       if _paper(cid) in view.live]
-        return dense, keyword
+            return [(cid, s) for cid, s in view.keyword.search(question, self.depth, where)
+                    if _paper(cid) in view.live]
+
+        return _WORKERS.submit(search)
 
     def _liked(self, prefer: Mapping[str, Sequence[str]], view: View,
                ) -> dict[str, list[str]]:
@@ -209,13 +228,11 @@ class HybridRetriever:
             liked["committee"] = [c for c in liked["committee"] if c in held]
         return {field: [*values, ""] for field, values in liked.items() if values}
 
-    def _dense(self, vector: Sequence[float], view: View, access: Access,
-               where: dict[str, list[str]]) -> Found:
+    def _dense(self, nearest: _Nearest, view: View, where: dict[str, list[str]]) -> Found:
         """Chroma's nearest passages of the view's live papers, inside `where` when given;
         Chroma gives ids and similarities only."""
-        levels = readable(access)
         if not where:  # a few more than needed: passages of papers no longer live
-            found = self.store.search(vector, self.depth * 2 + 8, levels)
+            found = nearest(self.depth * 2 + 8)
             return [(i, s) for i, s in found if _paper(i) in view.live][: self.depth]
         share = view.keyword.count(where) / max(1, view.keyword.passages)
         if not share:
@@ -224,18 +241,17 @@ class HybridRetriever:
         if share >= BROAD_FILTER or large:
             # Most passages are inside: the nearest of all, checked against the filters,
             # hold enough of them (naming 60,000 ids to Chroma would take 40 ms).
-            nearest = int(self.depth / share * 2) + 8
-            found = [(i, s) for i, s in self.store.search(
-                vector, min(nearest, NEAREST_AT_SCALE) if large else nearest, levels)
-                if _paper(i) in view.live]
+            wide = int(self.depth / share * 2) + 8
+            found = nearest(min(wide, NEAREST_AT_SCALE) if large else wide)
+            # (only passages of the view's live papers lie inside)
             inside = view.keyword.inside([i for i, _ in found], where)
             held = [(i, s) for i, s in found if i in inside]
             if len(held) >= self.depth or large:
                 return held[: self.depth]
         # Chroma searches only the admitted passages, named by id: faster than its
         # metadata filter (measured in bench/NOTES.md), and never short of passages.
-        found = self.store.search(vector, self.depth, levels, among={
-            level: view.keyword.ids({**where, "access": [level]}) for level in levels})
+        found = nearest.among({level: view.keyword.ids({**where, "access": [level]})
+                               for level in nearest.levels}, self.depth)
         return [(i, s) for i, s in found if _paper(i) in view.live][: self.depth]
 
     def _wanted(self, filters: Filters, view: View) -> dict[str, list[str]] | None:
@@ -247,9 +263,33 @@ class HybridRetriever:
         if filters.doc_types:
             where["doc_type"] = list(filters.doc_types)
         if filters.since or filters.until:
-            where["meeting_date"] = [d for d in view.known["meeting_date"]
-                                     if in_dates(filters, d)] + [""] * filters.undated
+            dates = view.known["meeting_date"]  # sorted: those in the dates are a run
+            first = bisect_left(dates, filters.since) if filters.since else 0
+            last = bisect_right(dates, filters.until) if filters.until else len(dates)
+            where["meeting_date"] = dates[first:last] + [""] * filters.undated
         return None if any(not values for values in where.values()) else where
+
+
+class _Nearest:
+    """The passages nearest in meaning to one question, of the levels a reader may search,
+    asked of Chroma once for the most that any of the question's searches needs: searching
+    a named council's papers first and the rest after reads one list (at a million passages
+    a Chroma query took some 8 ms)."""
+
+    def __init__(self, store: Store, vector: Sequence[float], levels: Sequence[str]) -> None:
+        self.store, self.vector, self.levels = store, vector, levels
+        self._found: Found = []
+        self._asked = 0
+
+    def __call__(self, k: int) -> Found:
+        """The k nearest passages with their cosine similarity, best first."""
+        if k > self._asked:
+            self._found, self._asked = self.store.search(self.vector, k, self.levels), k
+        return self._found[:k]
+
+    def among(self, ids: Mapping[str, Sequence[str]], k: int) -> Found:
+        """The k nearest of the chunk ids `ids` names by level (asked of Chroma each time)."""
+        return self.store.search(self.vector, k, self.levels, among=ids)
 
 
 def _paper(chunk_id: str) -> str:

@@ -35,7 +35,7 @@ from .store import Store
 from .text import analyzer_key
 
 # Bump when what the keyword indexes hold changes: older ones are then built again.
-FORMAT = 1
+FORMAT = 2
 STATE = "state.json"
 # Words whose passages may hold a resolution: the stems of RESOLVED and AGREED.
 _RESOLUTION_WORDS = ("resolv", "agre")
