@@ -131,6 +131,24 @@ def test_a_date_in_the_question_does_not_wall_off_a_paper_of_unknown_date(
     assert "£45 a year" in answer.text and answer.citations[0].source == "undated.txt"
 
 
+def test_asked_what_was_approved_the_motion_is_quoted_not_the_case_heading(embedder) -> None:
+    from committee_qa.answering import Answerer
+    from committee_qa.schema import Chunk, Passage
+
+    text = ("Unanimous.\n\n120 Hemlock Drive – SMP-086 – Request for Minor Modification\n"
+            "The Commission opened the hearing. Present is Daniel Merrikin requesting a minor "
+            "modification to the approved land "
+            "disturbance permit for 120 Hemlock Drive.\nMr. Merrikin explains the changes "
+            "include a pool house.\nMotion made by Ms. Odeh, seconded by Ms. Maneva, to "
+            "approve the changes with the condition that all debris be placed in the "
+            "dumpster on site. Unanimous.\n")
+    chunk = Chunk(doc_id="w", index=0, text=text, source="westwood.txt", title="")
+    answerer = Answerer(lambda term: 1.0, embed=embedder.embed_texts)
+    answer = answerer.answer("What did the Commission approve for 120 Hemlock Drive?",
+                             [Passage(chunk=chunk, score=1.0)])
+    assert "dumpster" in answer.text, answer.text
+
+
 def test_a_sentence_reads_with_the_item_it_sits_in_even_across_passages(embedder) -> None:
     from committee_qa.answering import Answerer
     from committee_qa.schema import Chunk, Passage

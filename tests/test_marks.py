@@ -51,7 +51,10 @@ def test_without_marker_takes_only_the_opening_marker() -> None:
     "The Planning Committee agreed to refuse the application.",
     "The Cabinet is asked to note the outturn.", "- RESOLVED: noted.",
     "Director Ames moved to approve the consent calendar.",
-    "Ms. Costa moved that the resolution be adopted.", "It was moved and seconded to adopt."])
+    "Ms. Costa moved that the resolution be adopted.", "It was moved and seconded to adopt.",
+    "Motion made by Ms. Odeh, seconded by Ms. Maneva, to approve the changes.",
+    "Moved by: T. Butler Seconded by: S. Foote THAT the report be received.",
+    "On a motion by Mr. Power, the Board voted to postpone the decision."])
 def test_a_decision_opens_with_the_words_clerks_write(text: str) -> None:
     assert states_decision(text)
 
@@ -79,3 +82,14 @@ def test_an_item_opens_where_its_line_starts_with_its_mark() -> None:
     assert not opens_item(text, text.index("The agent"))  # later on the item's line
     assert not opens_item(text, text.index("Motion made"))
     assert not opens_item(text, 0)
+
+
+def test_an_item_opens_with_a_heading_line_where_minutes_number_nothing() -> None:
+    text = ("Unanimous.\n\n4 Stevens Circle – Notice of Intent – Continued from 6/28/23\n"
+            "Pool, patio and sport court\nThe Commission opened the hearing.\n\n"
+            "The applicant said the plan was final.\nMore was said.\n\nLast line")
+    assert opens_item(text, text.index("4 Stevens"))  # after a blank line, a heading line
+    assert opens_item(text[text.index("4 Stevens"):], 0)  # at the start of the text
+    assert not opens_item(text, text.index("Pool, patio"))  # no blank line before it
+    assert not opens_item(text, text.index("The applicant"))  # a sentence, not a heading
+    assert not opens_item(text, text.index("Last line"))  # nothing follows it

@@ -34,7 +34,10 @@ _DECISION = re.compile(
     # a motion as American and Canadian minutes record it: "Director Ames moved to approve
     # ...", "It was moved by ... that ..."
     r"|^[\W_]*(?:[A-Z][\w.'’-]*\s+){1,4}moved\s+(?:to\s+(?!the\b)[a-z]+|that)\b"
-    r"|^[\W_]*It was moved\b")
+    r"|^[\W_]*It was moved\b"
+    # ... or as a motion recorded with its mover: "Motion made by Ms. Odeh, seconded by ...,
+    # to approve ...", "Moved by: T. Butler", "On a motion by ..., the Board voted to ..."
+    r"|^[\W_]*(?:Motion|Moved)\s+(?:was\s+)?(?:made\s+)?by\b|^[\W_]*On\s+(?:a\s+)?motion\b")
 
 
 # A decision recorded anywhere in a sentence, as minutes record one after the discussion:
@@ -49,12 +52,25 @@ def records_decision(text: str) -> bool:
     return states_decision(text) or bool(_RECORDS_DECISION.search(text))
 
 
+# A heading line: short, and ending in no sentence's stop ("4 Stevens Circle – Notice of
+# Intent – Continued from 6/28/23").
+_HEADING_LINE = re.compile(r"[^\n]{0,99}[^\s.?!:;][ \t]*\n")
+_BLANK_LINE_BEFORE = re.compile(r"(?:\A|\n)[ \t]*\n\Z")
+
+
 def opens_item(text: str, start: int) -> bool:
-    """Whether what starts at `start` in `text` opens a numbered or bulleted item: its line
-    begins with the item's mark, and nothing but the mark stands before it."""
+    """Whether what starts at `start` in `text` opens an item: its line begins with the
+    item's mark and nothing but the mark stands before it, or it opens a block (after a
+    blank line, or at the text's start) with a heading line, as a case's address or title
+    opens it in minutes that number nothing."""
     line = text.rfind("\n", 0, start) + 1
     mark = PARAGRAPH_MARK.match(text, line)
-    return mark is not None and not text[mark.end() : start].strip()
+    if mark is not None:
+        return not text[mark.end() : start].strip()
+    if text[line:start].strip():
+        return False
+    block = line == 0 or _BLANK_LINE_BEFORE.search(text, 0, line) is not None
+    return block and _HEADING_LINE.match(text, start) is not None
 
 
 def without_marker(line: str) -> str:
