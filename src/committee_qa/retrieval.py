@@ -162,11 +162,11 @@ class HybridRetriever:
         inside = {**wanted, **{field: [v for v in values if v in wanted.get(field, values)]
                                for field, values in liked.items()}}
         preferred: set[str] = set()
-        # Without filters some passage is inside: each value liked is one the view holds,
-        # and a committee is liked only with a council that has it (`_liked`).
         # (with mode "keyword" there is no vector, and no dense search asks for one)
         nearest = _Nearest(self.store, vector if vector is not None else (), readable(access))
         dense: Found = []
+        # Without filters some passage is inside: each value liked is one the view holds,
+        # and a committee is liked only with a council that has it (`_liked`).
         if not liked or (wanted and not view.keyword.count(inside)):
             keyword = self._keyword(question, mode, view, wanted)
             if mode != "keyword":
