@@ -272,6 +272,20 @@ def test_a_letter_spaced_masthead_names_its_council_and_a_post_is_no_committee()
     assert paper.committee == ""
 
 
+def test_a_towns_board_named_for_the_town_gives_the_town() -> None:
+    text = ("Planning Board Meeting Minutes 02-09-16  Page 1 of 5\n\nAshcombe Planning Board\n"
+            "Meeting Minutes\nTuesday, February 9, 2016\n\nThe meeting was called to order "
+            "at 7:32 p.m.\n")
+    [minutes] = split_pack(text)
+    assert minutes.council == "Ashcombe"
+    [hdc] = split_pack("BRAMLEY HISTORIC DISTRICT COMMISSION\nMinutes\nJanuary 13, 2021\n\n"
+                       "The Commission met.\n")
+    assert hdc.council == "Bramley"
+    # a board that names no town gives none
+    [plain] = split_pack("Town Planning Board\nMinutes\nJanuary 13, 2021\n\nThe Board met.\n")
+    assert plain.council == ""
+
+
 def test_a_meeting_recorded_only_by_reference_gives_no_date() -> None:
     [minutes] = split_pack(
         "Welcome by the Chair, introductions and apologies for absence Minutes: The Chair "
