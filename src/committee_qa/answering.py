@@ -246,7 +246,7 @@ class Answerer:
             found_units = sentences_of(n)
             unit_terms = [set(terms(u.text)) for u in found_units]
             opened[n] = []
-            # the words opening the numbered item the sentence is in
+            # the words opening the item the sentence is in (marks.opens_item)
             before_n = by_place.get((passage.chunk.doc_id, passage.chunk.index - 1))
             item = set() if before_n is None else _last_item(passages[before_n].chunk.text,
                                                              sentences_of(before_n))
@@ -380,7 +380,7 @@ class Answerer:
 
 
 def _last_item(text: str, found: Sequence[Unit]) -> set[str]:
-    """The words opening the last numbered or bulleted item of a passage (none if none),
+    """The words opening the last item of a passage (marks.opens_item; none if none),
     whose sentences are `found`."""
     for i in range(len(found) - 1, -1, -1):
         if opens_item(text, found[i].start):

@@ -55,7 +55,6 @@ def records_decision(text: str) -> bool:
 # A heading line: short, and ending in no sentence's stop ("4 Stevens Circle – Notice of
 # Intent – Continued from 6/28/23").
 _HEADING_LINE = re.compile(r"[^\n]{0,99}[^\s.?!:;][ \t]*\n")
-_BLANK_LINE_BEFORE = re.compile(r"(?:\A|\n)[ \t]*\n\Z")
 
 
 def opens_item(text: str, start: int) -> bool:
@@ -69,7 +68,8 @@ def opens_item(text: str, start: int) -> bool:
         return not text[mark.end() : start].strip()
     if text[line:start].strip():
         return False
-    block = line == 0 or _BLANK_LINE_BEFORE.search(text, 0, line) is not None
+    # a block opens at the text's start or after a blank line
+    block = line == 0 or not text[text.rfind("\n", 0, line - 1) + 1 : line - 1].strip()
     return block and _HEADING_LINE.match(text, start) is not None
 
 
